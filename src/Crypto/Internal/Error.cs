@@ -1,0 +1,16 @@
+namespace FedBioMed.Crypto.Internal;
+
+/// <summary>Central factories for argument errors, so that messages stay precise and uniform.</summary>
+internal static class Error
+{
+    public static ArgumentException Length(string paramName, int expected, int actual) =>
+        new($"Expected {expected} bytes, got {actual}.", paramName);
+
+    public static ArgumentException SameLength(string paramName, string otherName, int expected, int actual) =>
+        new($"Must have the same length as {otherName} ({expected}), got {actual}.", paramName);
+
+    public static ArgumentOutOfRangeException OutOfRange(string paramName, object? actual, string message) =>
+        new(paramName, actual, message);
+
+    public static ObjectDisposedException Disposed(string typeName) => new(typeName);
+}
