@@ -1,0 +1,45 @@
+using FedBioMed.Crypto;
+
+namespace FedBioMed.Aggregation.SecureAggregation.Internal;
+
+/// <summary>
+/// Every context string, signed message and key derivation of the protocol, in one place so that
+/// docs/protocol.md can describe them byte for byte. Each carries experiment, round and session id.
+/// </summary>
+internal static class SecAggKdf
+{
+    private static ContextBuilder Context(string purpose, RoundHeader header) =>
+        new ContextBuilder(purpose).Add(header.ExperimentId).Add(header.Round).Add(header.SessionId);
+
+    public static byte[] AdvertisementMessage(RoundHeader header, string sender, byte[] channelKey, byte[] maskingKey) =>
+        Context("secagg/advertise-keys", header).Add(sender).Add(channelKey).Add(maskingKey).ToArray();
+
+    public static byte[] ConsistencyMessage(RoundHeader header, IReadOnlyList<string> survivors)
+    {
+        var builder = Context("secagg/consistency", header).Add(survivors.Count);
+        foreach (var id in survivors) builder.Add(id);
+        return builder.ToArray();
+    }
+
+    /// <summary>Directional AES-256-GCM key for shares sent from <paramref name="sender"/> to <paramref name="receiver"/>.</summary>
+    public static byte[] ChannelKey(ReadOnlySpan<byte> agreement, RoundHeader header, string sender, string receiver) =>
+        HkdfSha256.DeriveKey(agreement, header.SessionId,
+            Context("secagg/share-channel", header).Add(sender).Add(receiver).ToArray(), Aes256Gcm.KeySize);
+
+    public static byte[] ShareAssociatedData(RoundHeader header, string sender, string receiver) =>
+        Context("secagg/share-aad", header).Add(sender).Add(receiver).ToArray();
+
+    /// <summary>The pairwise mask seed s_uv; <paramref name="low"/> sorts before <paramref name="high"/>.</summary>
+    public static byte[] PairwiseSeed(ReadOnlySpan<byte> agreement, RoundHeader header, string low, string high) =>
+        HkdfSha256.DeriveKey(agreement, header.SessionId,
+            Context("secagg/pairwise-seed", header).Add(low).Add(high).ToArray(), MaskPrg.SeedSize);
+
+    public static byte[] PairwiseMaskContext(RoundHeader header, string low, string high) =>
+        Context("secagg/pairwise-mask", header).Add(low).Add(high).ToArray();
+
+    public static byte[] SelfMaskContext(RoundHeader header, string owner) =>
+        Context("secagg/self-mask", header).Add(owner).ToArray();
+
+    public static byte[] NeighbourOrderKey(RoundHeader header, string node) =>
+        Context("secagg/neighbour-order", header).Add(node).ToArray();
+}

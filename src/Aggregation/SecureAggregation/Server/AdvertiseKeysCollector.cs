@@ -1,0 +1,37 @@
+using FedBioMed.Aggregation.SecureAggregation.Internal;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
+using FedBioMed.Crypto;
+
+namespace FedBioMed.Aggregation.SecureAggregation.Server;
+
+/// <summary>Stage 0 on the server: collect signed key advertisements and relay each node its holders' keys.</summary>
+internal static class AdvertiseKeysCollector
+{
+    public static void Accept(ServerRoundState state, KeyAdvertisement message)
+    {
+        state.RequireFrom(message, state.Config.Cohort);
+        if (state.Advertisements.ContainsKey(message.Sender))
+            throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' advertised keys twice");
+        if (message.ChannelPublicKey?.Length != X25519.KeySize || message.MaskingPublicKey?.Length != X25519.KeySize || message.Signature is null
+            || !state.Roster.Verify(message.Sender, SecAggKdf.AdvertisementMessage(state.Header, message.Sender, message.ChannelPublicKey, message.MaskingPublicKey), message.Signature))
+            throw new SecAggRefusedException(RefusalReason.BadKeySignature, $"the key advertisement of '{message.Sender}' does not verify");
+        state.Advertisements[message.Sender] = message;
+    }
+
+    public static ServerStep Close(ServerRoundState state)
+    {
+        if (state.Advertisements.Count < state.Config.Threshold)
+            return ServerStep.Abort($"only {state.Advertisements.Count} nodes advertised keys; threshold is {state.Config.Threshold}");
+        var messages = new Dictionary<string, ServerMessage>(StringComparer.Ordinal);
+        foreach (var node in state.Advertisements.Keys)
+        {
+            var relayed = state.Graph.HoldersOf(node)
+                .Where(state.Advertisements.ContainsKey)
+                .Select(holder => state.Advertisements[holder])
+                .ToArray();
+            messages[node] = new AdvertisedKeys(state.Header, relayed);
+        }
+        state.Stage = SecAggStage.ShareKeys;
+        return new ServerStep(messages);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using FedBioMed.Aggregation.SecureAggregation;
+
+namespace FedBioMed.Aggregation.Tests;
+
+/// <summary>Random encoded inputs and the plain sums a round must reproduce.</summary>
+internal static class TestInputs
+{
+    public static Dictionary<string, byte[]> Random(IEnumerable<string> nodes, SecAggConfig config, int seed)
+    {
+        var rng = new Random(seed); // test data only: nothing secret depends on it
+        return nodes.ToDictionary(id => id, _ =>
+        {
+            var bytes = new byte[config.VectorBytes];
+            rng.NextBytes(bytes);
+            return bytes;
+        }, StringComparer.Ordinal);
+    }
+
+    /// <summary>Σ inputs mod 2^b over <paramref name="nodes"/>, computed plainly.</summary>
+    public static byte[] PlainSum(IReadOnlyDictionary<string, byte[]> inputs, IEnumerable<string> nodes, int wordBits)
+    {
+        var length = inputs.Values.First().Length;
+        var sum = new byte[length];
+        foreach (var node in nodes)
+        {
+            if (wordBits == 32)
+            {
+                var acc = MemoryMarshal.Cast<byte, uint>(sum.AsSpan());
+                var x = MemoryMarshal.Cast<byte, uint>(inputs[node].AsSpan());
+                for (var i = 0; i < acc.Length; i++) acc[i] = unchecked(acc[i] + x[i]);
+            }
+            else
+            {
+                var acc = MemoryMarshal.Cast<byte, ulong>(sum.AsSpan());
+                var x = MemoryMarshal.Cast<byte, ulong>(inputs[node].AsSpan());
+                for (var i = 0; i < acc.Length; i++) acc[i] = unchecked(acc[i] + x[i]);
+            }
+        }
+        return sum;
+    }
+}
