@@ -1,0 +1,43 @@
+namespace FedBioMed.Crypto.Tests;
+
+public sealed class ContextBuilderTests
+{
+    [Fact]
+    public void ToArray_EncodesLabelPurposeAndFieldsWithLittleEndianLengths()
+    {
+        var context = new ContextBuilder("mask").Add("ab").Add([0xFF]).Add(0x0102030405060708L).ToArray();
+
+        var expected = Convert.FromHexString(
+            "0f000000" + Convert.ToHexString("FedBioMed.NET/1"u8)
+            + "04000000" + Convert.ToHexString("mask"u8)
+            + "02000000" + "6162"
+            + "01000000" + "ff"
+            + "08000000" + "0807060504030201");
+        Assert.Equal(expected, context);
+    }
+
+    [Fact]
+    public void ToArray_DiffersWhenFieldBoundariesMove()
+    {
+        var ab = new ContextBuilder("p").Add("ab").Add("c").ToArray();
+        var bc = new ContextBuilder("p").Add("a").Add("bc").ToArray();
+        var abc = new ContextBuilder("p").Add("abc").ToArray();
+        var purposeShift = new ContextBuilder("pa").Add("bc").ToArray();
+
+        Assert.Equal(4, new[] { ab, bc, abc, purposeShift }.Select(Convert.ToHexString).Distinct().Count());
+    }
+
+    [Fact]
+    public void Add_String_IsUtf8()
+    {
+        var viaString = new ContextBuilder("p").Add("é").ToArray();
+        var viaBytes = new ContextBuilder("p").Add("é"u8).ToArray();
+        Assert.Equal(viaBytes, viaString);
+    }
+
+    [Fact]
+    public void Constructor_WithEmptyPurpose_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ContextBuilder(""));
+    }
+}
