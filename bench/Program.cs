@@ -1,0 +1,24 @@
+namespace FedBioMed.Bench;
+
+/// <summary>`dotnet run -c Release --project bench -- COMMAND [options]`: one command per benchmark, each in its own file.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : string.Empty;
+        string[] options = args.Length > 0 ? args[1..] : [];
+        return command switch
+        {
+            "masking" => MaskingBenchmark.Run(options),
+            "masking-bdn" => MaskExpanderBenchmarks.Run(options),
+            _ => Usage(command),
+        };
+    }
+
+    private static int Usage(string command)
+    {
+        Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn> [options]");
+        return 2;
+    }
+}
