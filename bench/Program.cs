@@ -11,6 +11,8 @@ internal static class Program
         {
             "masking" => MaskingBenchmark.Run(options),
             "masking-bdn" => MaskExpanderBenchmarks.Run(options),
+            "server" => ServerBenchmark.Run(options),
+            "scale" => ScaleBenchmark.Run(options),
             _ => Usage(command),
         };
     }
@@ -18,7 +20,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale> [options]");
         return 2;
     }
 }

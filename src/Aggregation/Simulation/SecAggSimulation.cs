@@ -51,7 +51,8 @@ public sealed class SecAggSimulation : IDisposable
     public SimulationOutcome Run(SecAggConfig config, Func<string, ReadOnlyMemory<byte>> inputs, SimulationOptions? options = null)
     {
         options ??= new SimulationOptions();
-        var server = new SecAggServer(config, Roster, options.ServerOptions);
+        var cost = options.ServerCost ?? new ServerCost();
+        var server = cost.Measure(SecAggStage.AdvertiseKeys, () => new SecAggServer(config, Roster, options.ServerOptions));
         var refusals = new Dictionary<string, SecAggRefusedException>(StringComparer.Ordinal);
         var clients = config.Cohort.ToDictionary(id => id, id => new SecAggClient(_identities[id], Roster, inputs(id), ReplayGuards[id]), StringComparer.Ordinal);
         try
@@ -77,9 +78,9 @@ public sealed class SecAggSimulation : IDisposable
                         continue;
                     }
                     options.ObserveClientMessage?.Invoke(reply);
-                    Deliver(server, reply, options.ChunkBytes);
+                    cost.Measure(stage, () => Deliver(server, reply, options.ChunkBytes));
                 }
-                var step = server.CloseStage();
+                var step = cost.Measure(stage, server.CloseStage);
                 if (step.AbortReason is not null) return new SimulationOutcome(null, step.AbortReason, refusals, stage);
                 if (step.Result is not null) return new SimulationOutcome(step.Result, null, refusals, SecAggStage.Completed);
                 outgoing = step.Messages;
@@ -91,7 +92,7 @@ public sealed class SecAggSimulation : IDisposable
         }
     }
 
-    private static void Deliver(SecAggServer server, ClientMessage reply, int chunkBytes)
+    private static bool Deliver(SecAggServer server, ClientMessage reply, int chunkBytes)
     {
         try
         {
@@ -108,10 +109,12 @@ public sealed class SecAggSimulation : IDisposable
             {
                 server.Receive(reply);
             }
+            return true;
         }
         catch (SecAggRefusedException)
         {
             // The server refuses a bad message from one node; the node then counts as dropped.
+            return false;
         }
     }
 

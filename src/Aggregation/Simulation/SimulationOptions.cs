@@ -27,6 +27,9 @@ public sealed record SimulationOptions
     /// <summary>Options of the server side.</summary>
     public SecAggServerOptions ServerOptions { get; init; } = new();
 
+    /// <summary>When set, collects the time and allocations of the server's own calls.</summary>
+    public ServerCost? ServerCost { get; init; }
+
     /// <summary>Sees every message a node sends to the server (for tests that inspect what the server receives).</summary>
     public Action<ClientMessage>? ObserveClientMessage { get; init; }
 }
