@@ -6,6 +6,8 @@ using FedBioMed.Crypto;
 namespace FedBioMed.Bench;
 
 /// <summary>`masking-bdn`: BenchmarkDotNet view of the expander (11 terms, uint32 and uint64 targets, two chunk sizes).</summary>
+/// <remarks>In-process: the assembly name (FedBioMed.Bench) differs from the project's, which BenchmarkDotNet's generated project cannot find.</remarks>
+[InProcess]
 [MemoryDiagnoser]
 public class MaskExpanderBenchmarks
 {
