@@ -11,6 +11,4 @@ internal static class Error
 
     public static ArgumentOutOfRangeException OutOfRange(string paramName, object? actual, string message) =>
         new(paramName, actual, message);
-
-    public static ObjectDisposedException Disposed(string typeName) => new(typeName);
 }
