@@ -16,6 +16,7 @@ internal static class ScaleBenchmark
     {
         var d = ServerBenchmark.ArgValue(args, "--d", 100_000);
         var perNode = new Dictionary<int, double>();
+        ServerBenchmark.RunRound(20, 8, d, 32); // warm-up: JIT and first-use costs stay out of the figures
         foreach (var n in new[] { 100, 1_000 })
         {
             var k = 2 * (int)Math.Ceiling(Math.Log2(n));

@@ -31,6 +31,7 @@ internal static class AdvertiseKeysStage
             throw new SecAggRefusedException(RefusalReason.ReplayedRound, reason);
 
         state.Config = config;
+        state.CohortSet.UnionWith(config.Cohort);
         state.Graph = new NeighbourGraph(config);
         X25519.GenerateKeyPair(state.ChannelPrivateKey, state.ChannelPublicKey);
         X25519.GenerateKeyPair(state.MaskingPrivateKey, state.MaskingPublicKey);

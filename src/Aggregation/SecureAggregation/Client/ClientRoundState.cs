@@ -16,6 +16,9 @@ internal sealed class ClientRoundState(NodeIdentity identity, Roster roster, Sec
 
     public SecAggStage Stage { get; set; } = SecAggStage.AdvertiseKeys;
     public SecAggConfig? Config { get; set; }
+
+    /// <summary>The cohort as a set, for O(1) membership checks in large rounds.</summary>
+    public HashSet<string> CohortSet { get; } = new(StringComparer.Ordinal);
     public RoundHeader Header => Config!.Header;
     public NeighbourGraph? Graph { get; set; }
 

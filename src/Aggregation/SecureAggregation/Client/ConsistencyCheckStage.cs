@@ -11,9 +11,10 @@ internal static class ConsistencyCheckStage
         state.RequireHeader(message);
         var survivors = message.Survivors;
         SurvivorSetRules.RequireWellFormed(state, survivors);
-        if (!survivors.Contains(state.Id, StringComparer.Ordinal))
+        var survivorSet = survivors.ToHashSet(StringComparer.Ordinal);
+        if (!survivorSet.Contains(state.Id))
             throw new SecAggRefusedException(RefusalReason.InconsistentSurvivorSet, $"this node '{state.Id}' sent its masked input but is not in the survivor set");
-        var holdersAlive = state.HeldShares.Keys.Count(owner => survivors.Contains(owner, StringComparer.Ordinal));
+        var holdersAlive = state.HeldShares.Keys.Count(survivorSet.Contains);
         if (holdersAlive < state.Threshold)
             throw new SecAggRefusedException(RefusalReason.BelowThreshold,
                 $"only {holdersAlive} of this node's share holders survived; threshold is {state.Threshold}");

@@ -18,7 +18,7 @@ internal static class ShareKeysStage
         foreach (var ad in message.Advertisements)
         {
             state.RequireHeader(ad);
-            if (!holders.Contains(ad.Sender, StringComparer.Ordinal))
+            if (!state.Graph.IsHolder(state.Id, ad.Sender))
                 throw new SecAggRefusedException(RefusalReason.UnknownParticipant, $"'{ad.Sender}' is not a neighbour of '{state.Id}' this round");
             if (state.Advertised.ContainsKey(ad.Sender))
                 throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"two key advertisements for '{ad.Sender}'");

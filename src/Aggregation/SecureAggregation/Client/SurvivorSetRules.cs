@@ -12,7 +12,7 @@ internal static class SurvivorSetRules
                 $"the survivor set has {survivors?.Count ?? 0} nodes; threshold is {state.Threshold}");
         for (var i = 0; i < survivors.Count; i++)
         {
-            if (!state.Config!.Cohort.Contains(survivors[i], StringComparer.Ordinal))
+            if (!state.CohortSet.Contains(survivors[i]))
                 throw new SecAggRefusedException(RefusalReason.InconsistentSurvivorSet, $"survivor '{survivors[i]}' is not in the cohort");
             if (i > 0 && string.CompareOrdinal(survivors[i - 1], survivors[i]) >= 0)
                 throw new SecAggRefusedException(RefusalReason.InconsistentSurvivorSet, "the survivor set is not sorted or has duplicates");

@@ -4,7 +4,8 @@ using FedBioMed.Aggregation.SecureAggregation.Messages;
 namespace FedBioMed.Aggregation.SecureAggregation.Client;
 
 /// <summary>
-/// Stage 4 on the node: check that at least t nodes signed the very survivor set this node signed, then
+/// Stage 4 on the node: check that at least t of its share holders (its neighbours and itself) signed the
+/// very survivor set this node signed, then
 /// reveal, for each owner whose shares it holds, the self-mask share if the owner survived or the
 /// masking-key share if it dropped — never both, and only once per round. The whole request is checked
 /// before anything is revealed.
@@ -18,7 +19,8 @@ internal static class UnmaskStage
         if (survivors is null || !survivors.SequenceEqual(state.SignedSurvivors!, StringComparer.Ordinal))
             throw new SecAggRefusedException(RefusalReason.InconsistentSurvivorSet,
                 "the unmask request names a different survivor set from the one this node signed");
-        VerifyConsistencySignatures(state, message);
+        var survivorSet = survivors.ToHashSet(StringComparer.Ordinal);
+        VerifyConsistencySignatures(state, message, survivorSet);
 
         var requested = new Dictionary<string, ShareKind>(StringComparer.Ordinal);
         foreach (var request in message.Requests)
@@ -32,7 +34,7 @@ internal static class UnmaskStage
             }
             if (!state.HeldShares.ContainsKey(request.Owner))
                 throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"this node holds no share of '{request.Owner}'");
-            var survived = survivors.Contains(request.Owner, StringComparer.Ordinal);
+            var survived = survivorSet.Contains(request.Owner);
             if (survived && request.Kind == ShareKind.MaskingKey)
                 throw new SecAggRefusedException(RefusalReason.ShareContradictsSurvivorSet,
                     $"the server asked for the masking-key share of '{request.Owner}', which it announced as a survivor");
@@ -54,15 +56,19 @@ internal static class UnmaskStage
         return new UnmaskResponse(state.Header, state.Id, revealed);
     }
 
-    private static void VerifyConsistencySignatures(ClientRoundState state, UnmaskRequest message)
+    // Only the holders' signatures count: they are the nodes whose shares decide what can be unmasked
+    // about this node's neighbourhood, and checking k of them instead of n keeps a node's cost O(k).
+    private static void VerifyConsistencySignatures(ClientRoundState state, UnmaskRequest message, HashSet<string> survivors)
     {
         var signed = SecAggKdf.ConsistencyMessage(state.Header, message.Survivors);
         var signers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var signature in message.Signatures)
         {
             state.RequireHeader(signature);
-            if (!message.Survivors.Contains(signature.Sender, StringComparer.Ordinal))
+            if (!survivors.Contains(signature.Sender))
                 throw new SecAggRefusedException(RefusalReason.BadConsistencySignature, $"'{signature.Sender}' signed but is not a survivor");
+            if (!state.Graph!.IsHolder(state.Id, signature.Sender))
+                throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{signature.Sender}' is not a neighbour of this node; its signature was not asked for");
             if (!signers.Add(signature.Sender))
                 throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"two consistency signatures from '{signature.Sender}'");
             if (signature.Signature is null || !state.Roster.Verify(signature.Sender, signed, signature.Signature))
@@ -73,6 +79,6 @@ internal static class UnmaskStage
             throw new SecAggRefusedException(RefusalReason.BadConsistencySignature, "this node's own consistency signature is missing");
         if (signers.Count < state.Threshold)
             throw new SecAggRefusedException(RefusalReason.BelowThreshold,
-                $"only {signers.Count} nodes signed the survivor set; threshold is {state.Threshold}");
+                $"only {signers.Count} of this node's share holders signed the survivor set; threshold is {state.Threshold}");
     }
 }

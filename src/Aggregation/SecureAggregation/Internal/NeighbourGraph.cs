@@ -45,6 +45,11 @@ internal sealed class NeighbourGraph
     /// <summary>The node itself and its neighbours, in ordinal order: the holders of its shares.</summary>
     public IReadOnlyList<string> HoldersOf(string node) => _holders[node];
 
+    public bool IsMember(string node) => _holders.ContainsKey(node);
+
+    /// <summary>True when <paramref name="holder"/> is <paramref name="owner"/> itself or one of its neighbours.</summary>
+    public bool IsHolder(string owner, string holder) => Array.BinarySearch(_holders[owner], holder, StringComparer.Ordinal) >= 0;
+
     public bool AreNeighbours(string a, string b) =>
         !string.Equals(a, b, StringComparison.Ordinal) && Array.BinarySearch(_holders[a], b, StringComparer.Ordinal) >= 0;
 

@@ -9,7 +9,7 @@ internal static class AdvertiseKeysCollector
 {
     public static void Accept(ServerRoundState state, KeyAdvertisement message)
     {
-        state.RequireFrom(message, state.Config.Cohort);
+        state.RequireFrom(message, state.Graph.IsMember);
         if (state.Advertisements.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' advertised keys twice");
         if (message.ChannelPublicKey?.Length != X25519.KeySize || message.MaskingPublicKey?.Length != X25519.KeySize || message.Signature is null

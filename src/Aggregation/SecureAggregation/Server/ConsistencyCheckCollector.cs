@@ -13,6 +13,7 @@ internal static class ConsistencyCheckCollector
     {
         state.Inputs.Seal();
         state.Survivors = state.Inputs.Completed.Order(StringComparer.Ordinal).ToArray();
+        state.SurvivorSet = state.Survivors.ToHashSet(StringComparer.Ordinal);
         if (state.Survivors.Count < state.Config.Threshold)
             return ServerStep.Abort($"only {state.Survivors.Count} masked inputs arrived; threshold is {state.Config.Threshold}");
         var announcement = new SurvivorSet(state.Header, state.Survivors);
@@ -22,7 +23,7 @@ internal static class ConsistencyCheckCollector
 
     public static void Accept(ServerRoundState state, ConsistencySignature message)
     {
-        state.RequireFrom(message, state.Survivors);
+        state.RequireFrom(message, state.SurvivorSet.Contains);
         if (state.Signatures.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' signed twice");
         if (message.Signature is null || !state.Roster.Verify(message.Sender, SecAggKdf.ConsistencyMessage(state.Header, state.Survivors), message.Signature))
@@ -34,13 +35,14 @@ internal static class ConsistencyCheckCollector
     {
         if (state.Signatures.Count < state.Config.Threshold)
             return ServerStep.Abort($"only {state.Signatures.Count} survivors signed the survivor set; threshold is {state.Config.Threshold}");
-        var signatures = state.Signatures.Values.ToArray();
         var messages = new Dictionary<string, ServerMessage>(StringComparer.Ordinal);
         foreach (var node in state.Signatures.Keys)
         {
             var requests = state.Partners[node].Append(node)
-                .Select(owner => new ShareRequest(owner, state.Survivors.Contains(owner, StringComparer.Ordinal) ? ShareKind.SelfMaskSeed : ShareKind.MaskingKey))
+                .Select(owner => new ShareRequest(owner, state.SurvivorSet.Contains(owner) ? ShareKind.SelfMaskSeed : ShareKind.MaskingKey))
                 .ToArray();
+            // Each node checks the signatures of its own share holders only.
+            var signatures = state.Graph.HoldersOf(node).Where(state.Signatures.ContainsKey).Select(h => state.Signatures[h]).ToArray();
             state.Requests[node] = requests;
             messages[node] = new UnmaskRequest(state.Header, state.Survivors, signatures, requests);
         }

@@ -14,6 +14,7 @@ internal sealed class MaskedInputAccumulator(int vectorBytes, int wordBits, int 
     private readonly Dictionary<string, Upload> _inFlight = new(StringComparer.Ordinal);
     private readonly Stack<byte[]> _freeBuffers = new();
     private readonly List<string> _completed = [];
+    private readonly HashSet<string> _completedSet = new(StringComparer.Ordinal);
     private byte[]? _sum;
 
     /// <summary>The running sum of completed (and in-flight) uploads.</summary>
@@ -21,7 +22,7 @@ internal sealed class MaskedInputAccumulator(int vectorBytes, int wordBits, int 
 
     public IReadOnlyList<string> Completed => _completed;
 
-    public bool IsCompleted(string sender) => _completed.Contains(sender, StringComparer.Ordinal);
+    public bool IsCompleted(string sender) => _completedSet.Contains(sender);
 
     /// <summary>Starts an upload; false when <c>maxConcurrent</c> uploads are already streaming.</summary>
     public bool TryBegin(string sender)
@@ -62,6 +63,7 @@ internal sealed class MaskedInputAccumulator(int vectorBytes, int wordBits, int 
         _inFlight.Remove(sender);
         _freeBuffers.Push(upload.Buffer);
         _completed.Add(sender);
+        _completedSet.Add(sender);
     }
 
     /// <summary>Takes an unfinished upload back out of the sum.</summary>

@@ -26,6 +26,9 @@ internal sealed class ServerRoundState(SecAggConfig config, Roster roster, SecAg
     /// <summary>U3: nodes whose masked inputs arrived whole, in ordinal order.</summary>
     public IReadOnlyList<string> Survivors { get; set; } = [];
 
+    /// <summary><see cref="Survivors"/> as a set.</summary>
+    public HashSet<string> SurvivorSet { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>U4: consistency signatures over <see cref="Survivors"/>.</summary>
     public SortedDictionary<string, ConsistencySignature> Signatures { get; } = new(StringComparer.Ordinal);
 
@@ -35,11 +38,11 @@ internal sealed class ServerRoundState(SecAggConfig config, Roster roster, SecAg
     /// <summary>U5: revealed shares by responder.</summary>
     public Dictionary<string, UnmaskResponse> Responses { get; } = new(StringComparer.Ordinal);
 
-    public void RequireFrom(ClientMessage message, IEnumerable<string> expectedSenders)
+    public void RequireFrom(ClientMessage message, Func<string, bool> isExpectedSender)
     {
         if (!Header.Matches(message.Header))
             throw new SecAggRefusedException(RefusalReason.WrongSession, $"{message.GetType().Name} from '{message.Sender}' is for {message.Header}, this round is {Header}");
-        if (!expectedSenders.Contains(message.Sender, StringComparer.Ordinal))
+        if (!isExpectedSender(message.Sender))
             throw new SecAggRefusedException(RefusalReason.UnknownParticipant, $"'{message.Sender}' is not expected to send {message.GetType().Name} now");
     }
 }

@@ -10,7 +10,7 @@ internal static class ShareKeysRelay
 {
     public static void Accept(ServerRoundState state, EncryptedShares message)
     {
-        state.RequireFrom(message, state.Advertisements.Keys);
+        state.RequireFrom(message, state.Advertisements.ContainsKey);
         if (state.Shares.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' sent its shares twice");
         var byReceiver = new Dictionary<string, EncryptedShare>(StringComparer.Ordinal);

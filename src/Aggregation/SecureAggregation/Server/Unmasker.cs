@@ -14,7 +14,7 @@ internal static class Unmasker
 {
     public static void Accept(ServerRoundState state, UnmaskResponse message)
     {
-        state.RequireFrom(message, state.Signatures.Keys);
+        state.RequireFrom(message, state.Signatures.ContainsKey);
         if (state.Responses.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' answered the unmask request twice");
         var requested = state.Requests[message.Sender];
@@ -37,7 +37,7 @@ internal static class Unmasker
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ShamirShare>)g.Select(s => new ShamirShare(s.Index, s.Value)).ToArray());
         var survivors = state.Survivors;
         var dropped = state.Partners.Keys
-            .Where(v => !survivors.Contains(v, StringComparer.Ordinal))
+            .Where(v => !state.SurvivorSet.Contains(v))
             .Where(v => survivors.Any(u => state.Partners[u].Contains(v)))
             .ToArray();
 
@@ -75,7 +75,7 @@ internal static class Unmasker
             var sum = state.Inputs.Sum;
             MaskApplier.Apply(sum, state.Config.WordBits, terms.ToArray());
             state.Stage = SecAggStage.Completed;
-            var droppedAll = state.Config.Cohort.Where(id => !survivors.Contains(id, StringComparer.Ordinal)).ToArray();
+            var droppedAll = state.Config.Cohort.Where(id => !state.SurvivorSet.Contains(id)).ToArray();
             return new ServerStep(new Dictionary<string, ServerMessage>(),
                 new SecAggResult(state.Header, survivors, droppedAll, state.Config.WordBits, sum));
         }
