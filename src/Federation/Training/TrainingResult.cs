@@ -1,0 +1,9 @@
+namespace FedBioMed.Federation;
+
+/// <summary>What one call of <see cref="LocalTrainer.Train(LabeledDataset, ReadOnlySpan{float}, long)"/> produced.</summary>
+/// <param name="Parameters">The model after local training, flat in <see cref="LocalTrainer.Layout"/> order.</param>
+/// <param name="TrainLoss">Mean cross-entropy over every sample processed in this call, measured before each step.</param>
+/// <param name="SampleCount">Size of the local training split: the node's weight in federated averaging.</param>
+/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="SamplesProcessed">Samples seen, counting repeats across epochs.</param>
+public sealed record TrainingResult(float[] Parameters, double TrainLoss, int SampleCount, int Steps, long SamplesProcessed);
