@@ -1,0 +1,13 @@
+namespace FedBioMed.Researcher.Experiments;
+
+/// <summary>The outcome of an experiment: the global model, per-round reports and the final evaluation.</summary>
+public sealed record ExperimentResult(
+    string ExperimentId,
+    float[] GlobalParameters,
+    IReadOnlyList<RoundReport> Rounds,
+    double FinalValidationAccuracy,
+    double FinalValidationLoss,
+    IReadOnlyList<Federation.ParameterEntry> Layout);
+
+/// <summary>Progress of a running experiment, for progress bars.</summary>
+public sealed record ExperimentProgress(long Round, int TotalRounds, string Stage, double Fraction);

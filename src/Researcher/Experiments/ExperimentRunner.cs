@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Aggregation.UpdateEncoding;
+using FedBioMed.Federation;
+using FedBioMed.Federation.Wire;
+using FedBioMed.Researcher.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Researcher.Experiments;
+
+/// <summary>
+/// Runs an experiment over the connected nodes: each round sends the global model, lets the nodes
+/// train, aggregates their updates (through SecAgg+ unless the experiment turned it off) and applies
+/// the weighted average (FedAvg). The researcher never receives a node's update in the clear when
+/// secure aggregation is on: only masked vectors and, at the end, their sum.
+/// </summary>
+public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<ExperimentRunner> logger)
+{
+    /// <summary>Server-side limits of each secure-aggregation round.</summary>
+    public SecAggServerOptions SecAggOptions { get; init; } = new();
+
+    public async Task<ExperimentResult> RunAsync(ExperimentSpec spec, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        var (shape, classes) = DatasetShape(spec);
+        float[] global;
+        IReadOnlyList<ParameterEntry> layout;
+        using (var initial = LocalTrainer.Create(spec.Plan, shape, classes, new LocalTrainerOptions { Device = DeviceOption.Cpu }))
+        {
+            global = initial.GetParameters();
+            layout = initial.Layout;
+        }
+
+        var reports = new List<RoundReport>();
+        for (long round = 1; round <= spec.Rounds; round++)
+        {
+            var report = await RunRoundAsync(spec, round, global, progress, cancellationToken).ConfigureAwait(false);
+            reports.Add(report.Report);
+            if (report.NewGlobal is not null) global = report.NewGlobal;
+        }
+
+        progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "final evaluation", 0));
+        var final = await EvaluateAsync(spec, spec.Rounds + 1, global, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "done", 1));
+        return new ExperimentResult(spec.Id, global, reports, final.Accuracy, final.Loss, layout);
+    }
+
+    private (int[] Shape, int Classes) DatasetShape(ExperimentSpec spec)
+    {
+        var matching = Matching(spec);
+        if (matching.Count < spec.MinNodes)
+            throw new InvalidOperationException($"only {matching.Count} connected nodes have a dataset tagged '{spec.DatasetTag}'; the experiment needs {spec.MinNodes}");
+        var first = matching[0];
+        foreach (var (node, info) in matching)
+        {
+            if (!info.FeatureShape.SequenceEqual(first.Info.FeatureShape) || info.ClassCount != first.Info.ClassCount)
+                throw new InvalidOperationException(
+                    $"node '{node}' has shape [{string.Join(',', info.FeatureShape)}] with {info.ClassCount} classes, node '{first.Node}' has [{string.Join(',', first.Info.FeatureShape)}] with {first.Info.ClassCount}");
+        }
+        return (first.Info.FeatureShape.ToArray(), first.Info.ClassCount);
+    }
+
+    private List<(string Node, DatasetInfo Info)> Matching(ExperimentSpec spec) =>
+        registry.Sessions
+            .Select(s => (Node: s.NodeId, Info: s.Datasets.FirstOrDefault(d => d.Tags.Contains(spec.DatasetTag))))
+            .Where(x => x.Info is not null)
+            .OrderBy(x => x.Node, StringComparer.Ordinal)
+            .Select(x => (x.Node, x.Info!))
+            .ToList();
+
+    private async Task<(RoundReport Report, float[]? NewGlobal)> RunRoundAsync(ExperimentSpec spec, long round, float[] global, IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var matching = Matching(spec);
+        var selected = Select(matching.Select(m => m.Node).ToArray(), spec.CohortSize);
+        var maxWeight = Math.Max(1, matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount));
+        var encoding = EncodingConfig.WithLargestScale(Math.Max(selected.Length, 2), 32, spec.ClipNorm, maxWeight);
+        var request = new TrainingRequest
+        {
+            ExperimentId = spec.Id, Round = round, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
+            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/model", SecureAggregation = spec.SecureAggregation,
+            WordBits = 32, Encoding = new EncodingMsg { ClipNorm = encoding.ClipNorm, Scale = encoding.Scale, MaxWeight = encoding.MaxWeight },
+        };
+
+        progress?.Report(new ExperimentProgress(round, spec.Rounds, "training", 0.1));
+        var collector = new TrainingCollector(registry, options, logger);
+        var replies = await collector.RunAsync(selected, request, GlobalModel.ToBytes(global), !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        var dropped = new Dictionary<string, string>(replies.Failed, StringComparer.Ordinal);
+        var report = new RoundReport
+        {
+            Round = round,
+            Selected = selected,
+            Dropped = dropped,
+            ValidationAccuracy = Weighted(replies.Ready.Values, r => r.ValidationAccuracy),
+            ValidationLoss = Weighted(replies.Ready.Values, r => r.ValidationLoss),
+            TrainLoss = Weighted(replies.Ready.Values, r => r.TrainLoss),
+        };
+        if (replies.Ready.Count < spec.MinNodes)
+            return (await Finish(report with { AbortReason = $"only {replies.Ready.Count} nodes trained; the experiment needs {spec.MinNodes}" }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
+
+        progress?.Report(new ExperimentProgress(round, spec.Rounds, "aggregating", 0.6));
+        var aggregationStarted = Stopwatch.GetTimestamp();
+        long[] sum;
+        IReadOnlyList<string> survivors;
+        if (spec.SecureAggregation)
+        {
+            var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
+            var degree = spec.DegreeFor(cohort.Length);
+            var config = new SecAggConfig
+            {
+                Header = new RoundHeader(spec.Id, round, RandomNumberGenerator.GetBytes(RoundHeader.SessionIdSize)),
+                Cohort = cohort, Threshold = spec.ThresholdFor(degree), NeighbourDegree = degree,
+                VectorLength = EncodingConfig.VectorLength(global.Length), WordBits = 32, MaxAbsInput = encoding.MaxAbsInput,
+            };
+            using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions);
+            var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);
+            foreach (var (node, reason) in secagg.Refusals) dropped[node] = $"refused: {reason}";
+            if (step.Result is null)
+                return (await Finish(report with { AbortReason = step.AbortReason }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
+            foreach (var node in step.Result.Dropped) dropped.TryAdd(node, "dropped during secure aggregation");
+            sum = step.Result.SignedSum();
+            survivors = step.Result.Survivors;
+        }
+        else
+        {
+            survivors = replies.PlainUpdates.Keys.Order(StringComparer.Ordinal).ToArray();
+            sum = PlainSum(replies.PlainUpdates, EncodingConfig.VectorLength(global.Length));
+        }
+
+        var (average, _) = UpdateDecoder.Decode(sum, encoding);
+        var next = (float[])global.Clone();
+        for (var i = 0; i < next.Length; i++) next[i] += average[i];
+        report = report with { Survivors = survivors, Dropped = dropped, AggregationTime = Stopwatch.GetElapsedTime(aggregationStarted) };
+        report = await Finish(report, started, spec, next, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1));
+        return (report, next);
+    }
+
+    private async Task<RoundReport> Finish(RoundReport report, long started, ExperimentSpec spec, float[]? newGlobal, CancellationToken cancellationToken)
+    {
+        var hash = newGlobal is null ? null : GlobalModel.Sha256(newGlobal);
+        var outcome = new RoundOutcome
+        {
+            ExperimentId = spec.Id, Round = report.Round, Completed = report.Completed, GlobalModelSha256 = hash ?? "",
+            Survivors = { report.Survivors }, AbortReason = report.AbortReason ?? "",
+        };
+        foreach (var node in report.Selected)
+        {
+            if (registry.Find(node) is { } session)
+                await session.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false);
+        }
+        if (report.Completed) ResearcherLog.RoundCompleted(logger, spec.Id, report.Round, report.Survivors.Count, report.Dropped.Count, report.ValidationAccuracy);
+        else ResearcherLog.RoundAborted(logger, spec.Id, report.Round, report.AbortReason!);
+        return report with { GlobalModelSha256 = hash, Duration = Stopwatch.GetElapsedTime(started) };
+    }
+
+    private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, CancellationToken cancellationToken)
+    {
+        var nodes = Matching(spec).Select(m => m.Node).ToArray();
+        var request = new TrainingRequest
+        {
+            ExperimentId = spec.Id, Round = round, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
+            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/final-model", EvaluateOnly = true,
+        };
+        var replies = await new TrainingCollector(registry, options, logger)
+            .RunAsync(nodes, request, GlobalModel.ToBytes(global), false, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        return (Weighted(replies.Ready.Values, r => r.ValidationAccuracy), Weighted(replies.Ready.Values, r => r.ValidationLoss));
+    }
+
+    private static double Weighted(IEnumerable<TrainingReply> replies, Func<TrainingReply, double> metric)
+    {
+        double total = 0, weight = 0;
+        foreach (var r in replies)
+        {
+            total += metric(r) * r.ValidationSamples;
+            weight += r.ValidationSamples;
+        }
+        return weight > 0 ? total / weight : double.NaN;
+    }
+
+    private static string[] Select(string[] candidates, int? cohortSize)
+    {
+        if (cohortSize is not { } size || size >= candidates.Length) return candidates;
+        var pool = (string[])candidates.Clone();
+        RandomNumberGenerator.Shuffle(pool.AsSpan()); // selection unpredictable to nodes
+        return pool.Take(size).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static long[] PlainSum(Dictionary<string, byte[]> updates, int length)
+    {
+        var sum = new long[length];
+        foreach (var (node, payload) in updates)
+        {
+            if (payload.Length != length * 4)
+                throw new InvalidDataException($"the plain update of '{node}' has {payload.Length} bytes, expected {length * 4}");
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(payload);
+            for (var i = 0; i < length; i++) sum[i] += words[i];
+        }
+        return sum;
+    }
+}

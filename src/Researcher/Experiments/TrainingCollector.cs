@@ -1,0 +1,91 @@
+using FedBioMed.Federation.Wire;
+using FedBioMed.Researcher.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Researcher.Experiments;
+
+/// <summary>
+/// Sends the global model and a training request to each selected node and collects their replies
+/// (and, without secure aggregation, their plain updates) until all answered or the deadline passed.
+/// </summary>
+internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions options, ILogger logger)
+{
+    public sealed record Replies(
+        Dictionary<string, TrainingReply> Ready,
+        Dictionary<string, byte[]> PlainUpdates,
+        Dictionary<string, string> Failed);
+
+    public async Task<Replies> RunAsync(IReadOnlyList<string> nodes, TrainingRequest request, byte[] model, bool expectPlainUpdates,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ready = new Dictionary<string, TrainingReply>(StringComparer.Ordinal);
+        var plain = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var assemblers = new Dictionary<string, PayloadAssembler>(StringComparer.Ordinal);
+        foreach (var nodeId in nodes)
+        {
+            var session = registry.Find(nodeId);
+            var sent = session is not null;
+            if (sent)
+            {
+                foreach (var chunk in PayloadChunker.Split(request.ModelTransferId, PayloadKind.GlobalModel, model))
+                    sent &= await session!.SendAsync(new ResearcherEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                sent &= await session!.SendAsync(new ResearcherEnvelope { TrainingRequest = request }, cancellationToken).ConfigureAwait(false);
+            }
+            if (!sent) failed[nodeId] = "disconnected";
+        }
+
+        bool Done(string id) => failed.ContainsKey(id) || (ready.ContainsKey(id) && (!expectPlainUpdates || plain.ContainsKey(id)));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (!nodes.All(Done))
+        {
+            InboundMessage inbound;
+            try
+            {
+                inbound = await registry.Inbound.ReadAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            var id = inbound.NodeId;
+            if (!nodes.Contains(id, StringComparer.Ordinal) || Done(id)) continue;
+            if (inbound.IsDisconnect)
+            {
+                failed[id] = "disconnected during training";
+                continue;
+            }
+            var envelope = inbound.Envelope!;
+            switch (envelope.BodyCase)
+            {
+                case NodeEnvelope.BodyOneofCase.TrainingReply when envelope.TrainingReply.ExperimentId == request.ExperimentId && envelope.TrainingReply.Round == request.Round:
+                    if (envelope.TrainingReply.Ready) ready[id] = envelope.TrainingReply;
+                    else failed[id] = "not ready";
+                    break;
+                case NodeEnvelope.BodyOneofCase.Refusal when envelope.Refusal.Round == request.Round:
+                    failed[id] = $"refused: {envelope.Refusal.Message}";
+                    ResearcherLog.NodeRefused(logger, id, request.Round, envelope.Refusal.Message);
+                    break;
+                case NodeEnvelope.BodyOneofCase.Chunk when envelope.Chunk.Kind == PayloadKind.PlainUpdate && expectPlainUpdates:
+                    try
+                    {
+                        if (!assemblers.TryGetValue(id, out var assembler))
+                            assemblers[id] = assembler = new PayloadAssembler(envelope.Chunk.TransferId, options.MaxPayloadBytes);
+                        if (assembler.Add(envelope.Chunk) is { } payload) plain[id] = payload;
+                    }
+                    catch (InvalidDataException bad)
+                    {
+                        failed[id] = bad.Message;
+                    }
+                    break;
+                default:
+                    ResearcherLog.Ignored(logger, id, envelope.BodyCase.ToString());
+                    break;
+            }
+        }
+        foreach (var id in nodes.Where(id => !Done(id))) failed[id] = $"no reply within {timeout.TotalSeconds:F0} s";
+        foreach (var id in failed.Keys) ready.Remove(id);
+        return new Replies(ready, plain, failed);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Wire;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Researcher.Transport;
+
+/// <summary>
+/// The researcher's gRPC endpoint. Every node keeps one Connect stream open: the researcher sends a
+/// challenge, the node answers with a hello signed by its roster identity key, then tasks flow down the
+/// stream and replies flow up.
+/// </summary>
+internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<FederationEndpoint> logger)
+    : Federation.Wire.FederationService.FederationServiceBase
+{
+    public override async Task Connect(IAsyncStreamReader<NodeEnvelope> requestStream, IServerStreamWriter<ResearcherEnvelope> responseStream, ServerCallContext context)
+    {
+        var challenge = RandomNumberGenerator.GetBytes(32);
+        await responseStream.WriteAsync(new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } }).ConfigureAwait(false);
+        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on a stream must be a NodeHello"));
+        var hello = requestStream.Current.Hello;
+        if (!roster.Contains(hello.NodeId))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"node '{hello.NodeId}' is not in the federation roster"));
+        if (!roster.Verify(hello.NodeId, HelloSignature.Message(options.ResearcherId, hello.NodeId, challenge), hello.Signature.Span))
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"the hello of '{hello.NodeId}' is not signed by its identity key"));
+
+        var session = registry.Register(hello.NodeId, hello.Datasets.ToArray());
+        ResearcherLog.NodeConnected(logger, hello.NodeId, hello.Datasets.Count);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed);
+        var writer = PumpOutboundAsync(session, responseStream, linked.Token);
+        try
+        {
+            while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
+            {
+                var envelope = requestStream.Current;
+                if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk && envelope.Chunk.Kind == PayloadKind.MaskedInput)
+                {
+                    var sink = registry.Sink;
+                    if (sink is null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "no round is accepting masked inputs"));
+                    await sink.AcceptAsync(session.NodeId, envelope.Chunk, linked.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    registry.Post(new InboundMessage(session.NodeId, envelope));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // The node went away or a newer stream of the same node replaced this one.
+        }
+        catch (IOException ex)
+        {
+            ResearcherLog.StreamFailed(logger, session.NodeId, ex.Message);
+        }
+        finally
+        {
+            registry.Unregister(session);
+            ResearcherLog.NodeDisconnected(logger, session.NodeId);
+            await linked.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+            {
+                // The response stream is gone with the call.
+            }
+        }
+    }
+
+    private static async Task PumpOutboundAsync(NodeSession session, IServerStreamWriter<ResearcherEnvelope> responseStream, CancellationToken cancellationToken)
+    {
+        await foreach (var envelope in session.Outbound.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await responseStream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+    }
+}
