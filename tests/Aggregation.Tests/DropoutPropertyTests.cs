@@ -28,7 +28,7 @@ public sealed class DropoutPropertyTests
         Cases.Sample(c =>
         {
             using var sim = new SecAggSimulation(c.N);
-            var config = sim.CreateConfig("prop", 1, c.T, c.K, vectorLength: 9, wordBits: 32, maxAbsInput: 1);
+            var config = sim.CreateConfig("prop", 1, c.T, c.K, vectorLength: 9, wordBits: 32, maxAbsInput: TestInputs.MaxAbs32);
             var inputs = TestInputs.Random(sim.NodeIds, config, c.Seed);
             var dropAt = new Dictionary<string, SecAggStage>(StringComparer.Ordinal);
             for (var i = 0; i < c.N; i++)

@@ -16,7 +16,7 @@ public sealed class MaliciousServerTests
     private static (SimulationOutcome Outcome, SecAggSimulation Sim) RunWithTamper(Func<string, ServerMessage, ServerMessage> tamper, int n = 5, int t = 3)
     {
         var sim = new SecAggSimulation(n);
-        var config = sim.CreateConfig("exp", 1, t, n - 1, vectorLength: 16, wordBits: 32, maxAbsInput: 1);
+        var config = sim.CreateConfig("exp", 1, t, n - 1, vectorLength: 16, wordBits: 32, maxAbsInput: TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, seed: 3);
         return (sim.Run(config, id => inputs[id], new SimulationOptions { TamperServerMessage = tamper }), sim);
     }
@@ -75,7 +75,7 @@ public sealed class MaliciousServerTests
         // was shown, and the others signed a different one.
         ConsistencySignature? victimSignature = null;
         using var sim = new SecAggSimulation(5);
-        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, 1);
+        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, 3);
         var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
         {
@@ -116,7 +116,7 @@ public sealed class MaliciousServerTests
     {
         ForwardedShares? captured = null;
         using var sim = new SecAggSimulation(4);
-        var first = sim.CreateConfig("exp", 1, 3, 3, 8, 32, 1);
+        var first = sim.CreateConfig("exp", 1, 3, 3, 8, 32, TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, first, 5);
         Assert.True(sim.Run(first, id => inputs[id], new SimulationOptions
         {
@@ -127,7 +127,7 @@ public sealed class MaliciousServerTests
             },
         }).Completed);
 
-        var second = sim.CreateConfig("exp", 2, 3, 3, 8, 32, 1);
+        var second = sim.CreateConfig("exp", 2, 3, 3, 8, 32, TestInputs.MaxAbs32);
         var outcome = sim.Run(second, id => inputs[id], new SimulationOptions
         {
             TamperServerMessage = (to, m) => to == Victim && m is ForwardedShares ? captured! : m,
@@ -141,12 +141,12 @@ public sealed class MaliciousServerTests
     public void AdvertiseKeys_WhenServerReplaysAnOldRoundStart_Refuses()
     {
         using var sim = new SecAggSimulation(4);
-        var config = sim.CreateConfig("exp", 5, 3, 3, 8, 32, 1);
+        var config = sim.CreateConfig("exp", 5, 3, 3, 8, 32, TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, 5);
         Assert.True(sim.Run(config, id => inputs[id]).Completed);
 
         var replay = sim.Run(config, id => inputs[id]);
-        var older = sim.Run(sim.CreateConfig("exp", 4, 3, 3, 8, 32, 1), id => inputs[id]);
+        var older = sim.Run(sim.CreateConfig("exp", 4, 3, 3, 8, 32, TestInputs.MaxAbs32), id => inputs[id]);
 
         Assert.Equal(RefusalReason.ReplayedRound, VictimRefusal(replay).Reason);
         Assert.Contains("already used", VictimRefusal(replay).Message);
@@ -204,7 +204,7 @@ public sealed class MaliciousServerTests
         var revealedByVictim = 0;
         var sim = new SecAggSimulation(5);
         using var _ = sim;
-        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, 1);
+        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, 3);
         var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
         {
@@ -215,5 +215,66 @@ public sealed class MaliciousServerTests
         });
         Assert.Equal(RefusalReason.BothSharesRequested, VictimRefusal(outcome).Reason);
         Assert.Equal(0, revealedByVictim);
+    }
+
+    [Fact]
+    public void ShareKeys_WhenServerGivesNodesDifferentParameters_Refuses()
+    {
+        // The victim is told a lower threshold than everyone else. A malicious server relays the victim the
+        // others' advertisements anyway; they are signed over the real parameters, so the victim refuses.
+        KeyAdvertisement? victimAd = null;
+        using var sim = new SecAggSimulation(5);
+        var config = sim.CreateConfig("exp", 1, 4, 4, 16, 32, TestInputs.MaxAbs32);
+        var inputs = TestInputs.Random(sim.NodeIds, config, 3);
+        var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
+        {
+            TamperServerMessage = (to, m) => to == Victim && m is RoundStart s ? new RoundStart(s.Config with { Threshold = 3 }) : m,
+            ObserveClientMessage = m => { if (m is KeyAdvertisement a && a.Sender == Victim) victimAd = a; },
+            TamperStageMessages = (stage, messages) =>
+            {
+                if (stage != SecAggStage.ShareKeys) return messages;
+                var honest = (AdvertisedKeys)messages["node-0000"];
+                return new Dictionary<string, ServerMessage>(messages) { [Victim] = honest with { Advertisements = [.. honest.Advertisements, victimAd!] } };
+            },
+        });
+        var refusal = VictimRefusal(outcome);
+        Assert.Equal(RefusalReason.BadKeySignature, refusal.Reason);
+        Assert.Contains("different parameters", refusal.Message);
+    }
+
+    [Theory]
+    [InlineData(5, 4, 3, 1, false)] // 2t = 6 ≤ k+1+c = 6: one colluder and the server could unmask a node
+    [InlineData(5, 4, 4, 1, true)]
+    [InlineData(9, 8, 6, 3, false)]
+    [InlineData(9, 8, 7, 3, true)]
+    public void AdvertiseKeys_WhenThresholdCannotWithstandTheAssumedColluders_Refuses(int n, int k, int t, int colluders, bool accepted)
+    {
+        using var sim = new SecAggSimulation(n);
+        var config = sim.CreateConfig("exp", 1, t, k, 4, 32, TestInputs.MaxAbs32);
+        var input = new byte[config.VectorBytes];
+        using var client = new SecAggClient(sim.Identity(Victim), sim.Roster, input, new InMemoryRoundReplayGuard(),
+            new SecAggClientPolicy { AssumedColludingNodes = colluders });
+        if (accepted)
+        {
+            Assert.IsType<KeyAdvertisement>(client.Handle(new RoundStart(config)));
+        }
+        else
+        {
+            var refusal = Assert.Throws<SecAggRefusedException>(() => client.Handle(new RoundStart(config)));
+            Assert.Equal(RefusalReason.InvalidParameters, refusal.Reason);
+            Assert.Contains("colluding", refusal.Message);
+        }
+    }
+
+    [Fact]
+    public void AdvertiseKeys_WhenOwnInputExceedsTheAnnouncedBound_Refuses()
+    {
+        using var sim = new SecAggSimulation(3);
+        var config = sim.CreateConfig("exp", 1, 2, 2, 4, 32, maxAbsInput: 100);
+        var input = new byte[config.VectorBytes];
+        BitConverter.TryWriteBytes(input.AsSpan(8), -101);
+        using var client = new SecAggClient(sim.Identity(Victim), sim.Roster, input, new InMemoryRoundReplayGuard());
+        var refusal = Assert.Throws<SecAggRefusedException>(() => client.Handle(new RoundStart(config)));
+        Assert.Contains("input word 2 is -101", refusal.Message);
     }
 }

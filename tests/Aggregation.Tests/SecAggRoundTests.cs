@@ -13,7 +13,7 @@ public sealed class SecAggRoundTests
     public void Round_WithEveryNodeHonest_RecoversExactSum(int n, int k, int t, int wordBits)
     {
         using var sim = new SecAggSimulation(n);
-        var config = sim.CreateConfig("exp", 1, t, k, vectorLength: 257, wordBits, maxAbsInput: 1);
+        var config = sim.CreateConfig("exp", 1, t, k, vectorLength: 257, wordBits, maxAbsInput: wordBits == 32 ? TestInputs.MaxAbs32 : TestInputs.MaxAbs64);
         var inputs = TestInputs.Random(sim.NodeIds, config, seed: n * 31 + k);
 
         var outcome = sim.Run(config, id => inputs[id]);
@@ -28,7 +28,7 @@ public sealed class SecAggRoundTests
     public void Round_WhenNodesDropAfterSharing_RemovesTheirPairwiseMasks()
     {
         using var sim = new SecAggSimulation(7);
-        var config = sim.CreateConfig("exp", 1, threshold: 4, neighbourDegree: 6, vectorLength: 100, wordBits: 32, maxAbsInput: 1);
+        var config = sim.CreateConfig("exp", 1, threshold: 4, neighbourDegree: 6, vectorLength: 100, wordBits: 32, maxAbsInput: TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, seed: 7);
         var dropped = new[] { sim.NodeIds[1], sim.NodeIds[4] };
 
@@ -48,7 +48,7 @@ public sealed class SecAggRoundTests
     public void Round_WhenTooManyHoldersDropBeforeUnmask_AbortsWithoutResult()
     {
         using var sim = new SecAggSimulation(5);
-        var config = sim.CreateConfig("exp", 1, threshold: 3, neighbourDegree: 4, vectorLength: 10, wordBits: 32, maxAbsInput: 1);
+        var config = sim.CreateConfig("exp", 1, threshold: 3, neighbourDegree: 4, vectorLength: 10, wordBits: 32, maxAbsInput: TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, seed: 1);
 
         var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
@@ -68,7 +68,7 @@ public sealed class SecAggRoundTests
         using var sim = new SecAggSimulation(4);
         for (var round = 1; round <= 3; round++)
         {
-            var config = sim.CreateConfig("exp", round, threshold: 3, neighbourDegree: 3, vectorLength: 33, wordBits: 64, maxAbsInput: 1);
+            var config = sim.CreateConfig("exp", round, threshold: 3, neighbourDegree: 3, vectorLength: 33, wordBits: 64, maxAbsInput: TestInputs.MaxAbs64);
             var inputs = TestInputs.Random(sim.NodeIds, config, seed: round);
             var outcome = sim.Run(config, id => inputs[id]);
             Assert.True(outcome.Completed, outcome.AbortReason);

@@ -64,7 +64,7 @@ public sealed class ServerAccumulationTests
     public void Server_RefusesAKeyAdvertisementWithABadSignature_WithoutAbortingTheRound()
     {
         using var sim = new Simulation.SecAggSimulation(3);
-        var config = sim.CreateConfig("exp", 1, 2, 2, 4, 32, 1);
+        var config = sim.CreateConfig("exp", 1, 2, 2, 4, 32, TestInputs.MaxAbs32);
         var server = new SecAggServer(config, sim.Roster);
         var forged = new KeyAdvertisement(config.Header, "node-0000", new byte[32], new byte[32], new byte[64]);
         var error = Assert.Throws<SecAggRefusedException>(() => server.Receive(forged));
@@ -77,7 +77,7 @@ public sealed class ServerAccumulationTests
     public void NeighbourGraph_IsSymmetricWithDegreeK_AndTheSameForEveryone()
     {
         using var sim = new Simulation.SecAggSimulation(40);
-        var config = sim.CreateConfig("exp", 1, 5, 8, 4, 32, 1);
+        var config = sim.CreateConfig("exp", 1, 5, 8, 4, 32, TestInputs.MaxAbs32);
         var one = new NeighbourGraph(config);
         var two = new NeighbourGraph(config with { });
         foreach (var u in config.Cohort)
@@ -86,7 +86,29 @@ public sealed class ServerAccumulationTests
             Assert.Equal(one.HoldersOf(u), two.HoldersOf(u));
             foreach (var v in one.HoldersOf(u).Where(v => v != u)) Assert.True(one.AreNeighbours(v, u));
         }
-        var otherSession = new NeighbourGraph(sim.CreateConfig("exp", 1, 5, 8, 4, 32, 1));
+        var otherSession = new NeighbourGraph(sim.CreateConfig("exp", 1, 5, 8, 4, 32, TestInputs.MaxAbs32));
         Assert.Contains(config.Cohort, u => !one.HoldersOf(u).SequenceEqual(otherSession.HoldersOf(u)));
+    }
+
+    [Fact]
+    public void RefusedWholeMaskedInput_DoesNotHoldAnUploadSlot()
+    {
+        using var sim = new Simulation.SecAggSimulation(3);
+        var config = sim.CreateConfig("exp", 1, 2, 2, 4, 32, TestInputs.MaxAbs32);
+        var inputs = TestInputs.Random(sim.NodeIds, config, 9);
+        var server = new SecAggServer(config, sim.Roster, new SecAggServerOptions { MaxConcurrentUploads = 1 });
+        var clients = sim.NodeIds.Select(id => new SecAggClient(sim.Identity(id), sim.Roster, inputs[id], new InMemoryRoundReplayGuard())).ToArray();
+        var start = server.Start();
+        foreach (var c in clients) server.Receive(c.Handle(start));
+        var step = server.CloseStage();
+        foreach (var c in clients) server.Receive(c.Handle(step.Messages[c.Id]));
+        step = server.CloseStage();
+        var masked = clients.Select(c => (MaskedInput)c.Handle(step.Messages[c.Id])).ToArray();
+
+        var refusal = Assert.Throws<SecAggRefusedException>(() => server.Receive(masked[0] with { Payload = masked[0].Payload[..8] }));
+        Assert.Contains("taken back out", refusal.Message);
+        server.Receive(masked[1]); // the slot is free again despite the limit of one upload
+        server.Receive(masked[2]);
+        Assert.Equal(SecAggStage.ConsistencyCheck, server.CloseStage().Messages.Count == 2 ? server.Stage : SecAggStage.Aborted);
     }
 }

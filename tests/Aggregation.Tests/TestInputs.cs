@@ -6,13 +6,23 @@ namespace FedBioMed.Aggregation.Tests;
 /// <summary>Random encoded inputs and the plain sums a round must reproduce.</summary>
 internal static class TestInputs
 {
+    /// <summary>Input magnitudes whose sum over up to 200 nodes cannot wrap.</summary>
+    public const ulong MaxAbs32 = 10_000_000, MaxAbs64 = 1UL << 54;
+
+    /// <summary>Random signed inputs within ±<see cref="SecAggConfig.MaxAbsInput"/>.</summary>
     public static Dictionary<string, byte[]> Random(IEnumerable<string> nodes, SecAggConfig config, int seed)
     {
         var rng = new Random(seed); // test data only: nothing secret depends on it
+        var bound = (long)Math.Min(config.MaxAbsInput, long.MaxValue / 2);
         return nodes.ToDictionary(id => id, _ =>
         {
             var bytes = new byte[config.VectorBytes];
-            rng.NextBytes(bytes);
+            for (var i = 0; i < config.VectorLength; i++)
+            {
+                var value = rng.NextInt64(-bound, bound + 1);
+                if (config.WordBits == 32) BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (int)value);
+                else BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), value);
+            }
             return bytes;
         }, StringComparer.Ordinal);
     }

@@ -1,6 +1,6 @@
 namespace FedBioMed.Aggregation.SecureAggregation;
 
-/// <summary>Why a participant refused to go on with a round. Each value is checked by a test.</summary>
+/// <summary>Why a participant refused to go on with a round (threat-model/README.md maps them to tests).</summary>
 public enum RefusalReason
 {
     /// <summary>Round parameters are invalid or break this participant's policy.</summary>
@@ -31,6 +31,4 @@ public enum RefusalReason
     ShareContradictsSurvivorSet,
     /// <summary>A message is malformed (sizes, duplicates, missing fields).</summary>
     MalformedMessage,
-    /// <summary>Not enough shares were revealed to remove the masks.</summary>
-    ReconstructionFailed,
 }

@@ -67,8 +67,9 @@ public sealed record SecAggConfig
         if (Threshold * 2 <= HoldersPerNode || Threshold > HoldersPerNode)
             Fail($"threshold {Threshold} must be more than half of the {HoldersPerNode} share holders and at most {HoldersPerNode}");
         if (Threshold < 2) Fail($"threshold {Threshold} must be at least 2");
-        if (VectorLength < 1) Fail($"vector length {VectorLength} must be positive");
         if (WordBits is not (32 or 64)) Fail($"word bits {WordBits} must be 32 or 64");
+        if (VectorLength < 1 || VectorLength > Array.MaxLength / (WordBits / 8))
+            Fail($"vector length {VectorLength} must be between 1 and {Array.MaxLength / (WordBits / 8)}");
         if (!SumFits(n, MaxAbsInput, WordBits))
             Fail($"the sum of {n} inputs of magnitude up to {MaxAbsInput} can wrap modulo 2^{WordBits}");
     }

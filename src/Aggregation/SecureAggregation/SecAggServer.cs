@@ -57,9 +57,17 @@ public sealed class SecAggServer
             case (SecAggStage.ShareKeys, EncryptedShares m): ShareKeysRelay.Accept(_state, m); break;
             case (SecAggStage.MaskedInput, MaskedInput m):
                 if (!TryBeginMaskedInput(m.Sender, m.Header))
-                    throw new InvalidOperationException($"{_state.Inputs.Completed.Count} uploads are in progress; retry later");
-                AcceptMaskedInputChunk(m.Sender, 0, m.Payload);
-                CompleteMaskedInput(m.Sender);
+                    throw new InvalidOperationException("the server's upload slots are full; retry later");
+                try
+                {
+                    AcceptMaskedInputChunk(m.Sender, 0, m.Payload ?? []);
+                    CompleteMaskedInput(m.Sender);
+                }
+                catch (SecAggRefusedException)
+                {
+                    CancelMaskedInput(m.Sender); // a refused payload must not hold an upload slot
+                    throw;
+                }
                 break;
             case (SecAggStage.ConsistencyCheck, ConsistencySignature m): ConsistencyCheckCollector.Accept(_state, m); break;
             case (SecAggStage.Unmask, UnmaskResponse m): Unmasker.Accept(_state, m); break;

@@ -11,8 +11,22 @@ internal static class SecAggKdf
     private static ContextBuilder Context(string purpose, RoundHeader header) =>
         new ContextBuilder(purpose).Add(header.ExperimentId).Add(header.Round).Add(header.SessionId);
 
-    public static byte[] AdvertisementMessage(RoundHeader header, string sender, byte[] channelKey, byte[] maskingKey) =>
-        Context("secagg/advertise-keys", header).Add(sender).Add(channelKey).Add(maskingKey).ToArray();
+    /// <summary>
+    /// What a node signs when it advertises its keys. It covers the SHA-256 of the whole round
+    /// configuration, so a server that shows different nodes different parameters is caught when
+    /// the nodes check each other's advertisements.
+    /// </summary>
+    public static byte[] AdvertisementMessage(SecAggConfig config, string sender, byte[] channelKey, byte[] maskingKey) =>
+        Context("secagg/advertise-keys", config.Header).Add(sender).Add(channelKey).Add(maskingKey).Add(ConfigDigest(config)).ToArray();
+
+    /// <summary>SHA-256 of every parameter of the round, in a fixed order.</summary>
+    public static byte[] ConfigDigest(SecAggConfig config)
+    {
+        var builder = Context("secagg/config", config.Header).Add(config.Cohort.Count);
+        foreach (var id in config.Cohort) builder.Add(id);
+        builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits).Add(unchecked((long)config.MaxAbsInput));
+        return System.Security.Cryptography.SHA256.HashData(builder.ToArray());
+    }
 
     public static byte[] ConsistencyMessage(RoundHeader header, IReadOnlyList<string> survivors)
     {

@@ -13,7 +13,7 @@ internal static class AdvertiseKeysCollector
         if (state.Advertisements.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' advertised keys twice");
         if (message.ChannelPublicKey?.Length != X25519.KeySize || message.MaskingPublicKey?.Length != X25519.KeySize || message.Signature is null
-            || !state.Roster.Verify(message.Sender, SecAggKdf.AdvertisementMessage(state.Header, message.Sender, message.ChannelPublicKey, message.MaskingPublicKey), message.Signature))
+            || !state.Roster.Verify(message.Sender, SecAggKdf.AdvertisementMessage(state.Config, message.Sender, message.ChannelPublicKey, message.MaskingPublicKey), message.Signature))
             throw new SecAggRefusedException(RefusalReason.BadKeySignature, $"the key advertisement of '{message.Sender}' does not verify");
         state.Advertisements[message.Sender] = message;
     }

@@ -1,0 +1,45 @@
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Storage;
+using FedBioMed.Node.Tasks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Node.Hosting;
+
+/// <summary>Registers a FedBioMed node: storage, identity, roster, training and the connection worker.</summary>
+public static class NodeServiceCollectionExtensions
+{
+    /// <summary>Binds <see cref="NodeOptions"/> from the "Node" section and registers the node.</summary>
+    public static IServiceCollection AddFedBioMedNode(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new NodeOptions();
+        configuration.GetSection("Node").Bind(options);
+        return services.AddFedBioMedNode(options);
+    }
+
+    public static IServiceCollection AddFedBioMedNode(this IServiceCollection services, NodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new NodeDatabase(Path.Combine(options.DataDirectory, "node.db")));
+        services.TryAddSingleton<DatasetStore>();
+        services.TryAddSingleton<PlanStore>();
+        services.TryAddSingleton<IRoundReplayGuard, SqliteRoundReplayGuard>();
+        services.TryAddSingleton(_ => IdentityKeyFile.LoadOrCreate(options.NodeId, Path.Combine(options.DataDirectory, "identity.key")));
+        services.TryAddSingleton(_ => RosterFile.Load(options.ResolvedRosterPath));
+        services.TryAddSingleton<LocalDataCatalog>();
+        services.TryAddSingleton<TrainingTaskHandler>();
+        services.TryAddTransient<NodeConnection>();
+        services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
+        {
+            HttpHandler = sp.GetService<HttpMessageHandler>(),
+        });
+        return services;
+    }
+}

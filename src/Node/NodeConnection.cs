@@ -1,0 +1,194 @@
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
+using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Storage;
+using FedBioMed.Node.Tasks;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Node;
+
+/// <summary>
+/// One session of the node with the researcher: connect out, prove the node's identity, then serve the
+/// tasks that arrive on the stream (training requests, SecAgg+ stages) until the stream or the node stops.
+/// </summary>
+public sealed class NodeConnection(
+    NodeOptions options, NodeIdentity identity, Roster roster, IRoundReplayGuard replayGuard,
+    LocalDataCatalog data, TrainingTaskHandler trainer, ILogger<NodeConnection> logger)
+{
+    private readonly Dictionary<string, PayloadAssembler> _transfers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _models = new(StringComparer.Ordinal);
+    private SecAggClient? _secAgg;
+    private (string Experiment, long Round) _secAggRound;
+
+    /// <summary>Raised when the node has proved its identity and the stream is open (for tests and the demo).</summary>
+    public event Action? Ready;
+
+    /// <summary>Runs one connection until the researcher closes it or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(HttpMessageHandler? handler, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(options.ResearcherUrl, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = 4 << 20,
+            MaxSendMessageSize = 4 << 20,
+        });
+        var client = new FederationService.FederationServiceClient(channel);
+        using var call = client.Connect(cancellationToken: cancellationToken);
+        try
+        {
+            await HandshakeAsync(call, cancellationToken).ConfigureAwait(false);
+            NodeLog.Connected(logger, identity.Id, options.ResearcherUrl);
+            Ready?.Invoke();
+            while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                await HandleAsync(call.RequestStream, call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever happens, a round this node was in ends here and its secrets are wiped.
+            _secAgg?.Dispose();
+            _secAgg = null;
+        }
+    }
+
+    private async Task HandshakeAsync(AsyncDuplexStreamingCall<NodeEnvelope, ResearcherEnvelope> call, CancellationToken cancellationToken)
+    {
+        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) || call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
+            throw new InvalidDataException("the researcher did not open the stream with a challenge");
+        var welcome = call.ResponseStream.Current.Welcome;
+        var hello = new NodeHello
+        {
+            NodeId = identity.Id,
+            Signature = ByteString.CopyFrom(identity.Sign(HelloSignature.Message(welcome.ResearcherId, identity.Id, welcome.Challenge.Span))),
+        };
+        foreach (var d in data.Describe())
+        {
+            hello.Datasets.Add(new DatasetInfo
+            {
+                DatasetId = d.Id, Tags = { d.Tags }, FeatureShape = { d.FeatureShape }, SampleCount = d.SampleCount, ClassCount = d.ClassCount,
+            });
+        }
+        await call.RequestStream.WriteAsync(new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(IClientStreamWriter<NodeEnvelope> output, ResearcherEnvelope envelope, CancellationToken cancellationToken)
+    {
+        switch (envelope.BodyCase)
+        {
+            case ResearcherEnvelope.BodyOneofCase.Chunk:
+                ReceiveChunk(envelope.Chunk);
+                break;
+            case ResearcherEnvelope.BodyOneofCase.TrainingRequest:
+                await TrainAsync(output, envelope.TrainingRequest, cancellationToken).ConfigureAwait(false);
+                break;
+            case ResearcherEnvelope.BodyOneofCase.RoundOutcome:
+                var outcome = envelope.RoundOutcome;
+                NodeLog.RoundEnded(logger, outcome.ExperimentId, outcome.Round, outcome.Completed, outcome.GlobalModelSha256);
+                if (_secAgg is not null && _secAggRound == (outcome.ExperimentId, outcome.Round))
+                {
+                    _secAgg.Dispose();
+                    _secAgg = null;
+                }
+                break;
+            default:
+                if (SecAggWireMapper.FromWire(envelope) is { } message)
+                    await SecAggStepAsync(output, message, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void ReceiveChunk(PayloadChunk chunk)
+    {
+        if (chunk.Kind != PayloadKind.GlobalModel) return;
+        if (!_transfers.TryGetValue(chunk.TransferId, out var assembler))
+            _transfers[chunk.TransferId] = assembler = new PayloadAssembler(chunk.TransferId, options.MaxPayloadBytes);
+        if (assembler.Add(chunk) is { } model)
+        {
+            _transfers.Remove(chunk.TransferId);
+            _models.Clear(); // only the latest global model is kept
+            _models[chunk.TransferId] = model;
+        }
+    }
+
+    private async Task TrainAsync(IClientStreamWriter<NodeEnvelope> output, TrainingRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_models.Remove(request.ModelTransferId, out var modelBytes))
+                throw new TaskRefusedException("no-model", $"the global model '{request.ModelTransferId}' did not arrive whole");
+            var global = TrainingTaskHandler.ReadModel(modelBytes);
+            var outcome = await Task.Run(() => trainer.Handle(request, global), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.EncodedUpdate is { } update)
+            {
+                NodeLog.Trained(logger, request.ExperimentId, request.Round, outcome.Reply.Weight, outcome.Reply.TrainLoss);
+                if (request.SecureAggregation)
+                {
+                    _secAgg?.Dispose();
+                    _secAgg = new SecAggClient(identity, roster, update, replayGuard);
+                    _secAggRound = (request.ExperimentId, request.Round);
+                }
+                else
+                {
+                    outcome.Reply.ModelTransferId = $"{request.ExperimentId}/{request.Round}/{identity.Id}/update";
+                }
+            }
+            await output.WriteAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
+            if (!request.SecureAggregation && outcome.EncodedUpdate is { } plain)
+            {
+                foreach (var chunk in PayloadChunker.Split(outcome.Reply.ModelTransferId, PayloadKind.PlainUpdate, plain))
+                    await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TaskRefusedException refused)
+        {
+            await RefuseAsync(output, request.ExperimentId, request.Round, refused.Code, refused.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException)
+        {
+            await RefuseAsync(output, request.ExperimentId, request.Round, "training-failed", ex.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SecAggStepAsync(IClientStreamWriter<NodeEnvelope> output, ServerMessage message, CancellationToken cancellationToken)
+    {
+        if (_secAgg is null || _secAggRound != (message.Header.ExperimentId, message.Header.Round))
+        {
+            await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, nameof(RefusalReason.UnexpectedStage),
+                "this node has no update waiting for that round", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        ClientMessage reply;
+        try
+        {
+            reply = _secAgg.Handle(message);
+        }
+        catch (SecAggRefusedException refused)
+        {
+            _secAgg.Dispose();
+            _secAgg = null;
+            await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, refused.Reason.ToString(), refused.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (reply is MaskedInput masked)
+        {
+            var header = SecAggWireMapper.ToWire(masked.Header);
+            foreach (var chunk in PayloadChunker.Split($"{masked.Header.ExperimentId}/{masked.Header.Round}/{identity.Id}/masked", PayloadKind.MaskedInput, masked.Payload, header))
+                await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteAsync(SecAggWireMapper.ToWire(reply), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefuseAsync(IClientStreamWriter<NodeEnvelope> output, string experimentId, long round, string code, string message, CancellationToken cancellationToken)
+    {
+        NodeLog.Refused(logger, experimentId, round, message);
+        await output.WriteAsync(new NodeEnvelope
+        {
+            Refusal = new Refusal { ExperimentId = experimentId, Round = round, ReasonCode = code, Message = message },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,52 @@
+using FedBioMed.Federation;
+
+namespace FedBioMed.Node;
+
+/// <summary>Settings of a node, bound from the "Node" configuration section (appsettings.json, FEDBIOMED_Node__*, command line).</summary>
+public sealed record NodeOptions
+{
+    /// <summary>This node's id in the federation roster.</summary>
+    public string NodeId { get; set; } = "";
+
+    /// <summary>The researcher's gRPC address, for example https://researcher.example:50051.</summary>
+    public string ResearcherUrl { get; set; } = "";
+
+    /// <summary>Where the node keeps its SQLite database and identity key. <value>Default "./node-data".</value></summary>
+    public string DataDirectory { get; set; } = "node-data";
+
+    /// <summary>The federation roster (JSON: node id → hex Ed25519 key). <value>Default "roster.json" in the data directory.</value></summary>
+    public string? RosterPath { get; set; }
+
+    /// <summary>Train only plans the operator approved. <value>Default true.</value></summary>
+    public bool RequirePlanApproval { get; set; } = true;
+
+    /// <summary>Where training may run: Auto uses a GPU only when one is present. <value>Default Cpu.</value></summary>
+    public DeviceOption Device { get; set; } = DeviceOption.Cpu;
+
+    /// <summary>Fraction of each dataset held out for validation. <value>Default 0.2.</value></summary>
+    public double ValidationFraction { get; set; } = 0.2;
+
+    /// <summary>Largest model the node accepts. <value>Default 1 GiB.</value></summary>
+    public long MaxPayloadBytes { get; set; } = 1L << 30;
+
+    /// <summary>First reconnect delay; it doubles up to <see cref="MaxReconnectDelay"/>. <value>Default 1 s.</value></summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><value>Default 30 s.</value></summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ResolvedRosterPath => RosterPath ?? Path.Combine(DataDirectory, "roster.json");
+
+    /// <summary>Throws naming the first setting that is wrong.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(NodeId)) throw new ArgumentException("Node:NodeId must be set");
+        if (!Uri.TryCreate(ResearcherUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            throw new ArgumentException($"Node:ResearcherUrl '{ResearcherUrl}' must be an absolute http(s) URL");
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("Node:DataDirectory must be set");
+        if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"Node:ValidationFraction {ValidationFraction} must be in (0, 1)");
+        if (MaxPayloadBytes < 1) throw new ArgumentException($"Node:MaxPayloadBytes {MaxPayloadBytes} must be positive");
+        if (ReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < ReconnectDelay)
+            throw new ArgumentException($"Node:ReconnectDelay {ReconnectDelay} must be positive and at most Node:MaxReconnectDelay {MaxReconnectDelay}");
+    }
+}

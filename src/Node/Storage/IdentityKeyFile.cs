@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using FedBioMed.Aggregation.SecureAggregation;
+
+namespace FedBioMed.Node.Storage;
+
+/// <summary>The node's long-term Ed25519 identity key, in a file only its owner can read.</summary>
+public static class IdentityKeyFile
+{
+    public static NodeIdentity LoadOrCreate(string nodeId, string path)
+    {
+        if (File.Exists(path))
+        {
+            var hex = File.ReadAllText(path).Trim();
+            byte[] key;
+            try
+            {
+                key = Convert.FromHexString(hex);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidDataException($"identity key file '{path}' is not hex");
+            }
+            try
+            {
+                return new NodeIdentity(nodeId, key);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+        var identity = NodeIdentity.Generate(nodeId);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, "");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var secret = identity.ExportPrivateKey();
+        File.WriteAllText(temp, Convert.ToHexStringLower(secret));
+        CryptographicOperations.ZeroMemory(secret);
+        File.Move(temp, path, overwrite: false);
+        return identity;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using FedBioMed.Aggregation.UpdateEncoding;
+using FedBioMed.Federation;
+using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Storage;
+
+namespace FedBioMed.Node.Tasks;
+
+/// <summary>
+/// What the node does with a training request: check the plan is approved and the data exists, evaluate
+/// the received global model on its held-out split, train locally, and encode the update
+/// Δ = local − global for secure aggregation. The update never leaves this class unencoded.
+/// </summary>
+public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, NodeOptions options) : IDisposable
+{
+    private LocalTrainer? _trainer;
+    private string? _trainerKey;
+
+    /// <summary>The outcome: the reply to send and, unless evaluating only, the encoded update.</summary>
+    public sealed record Outcome(TrainingReply Reply, byte[]? EncodedUpdate);
+
+    public Outcome Handle(TrainingRequest request, float[] globalParameters)
+    {
+        var plan = ParseApprovedPlan(request);
+        var found = data.FindByTag(request.DatasetTag)
+            ?? throw new TaskRefusedException("no-dataset", $"this node has no dataset tagged '{request.DatasetTag}'");
+        var (registration, train, validation) = found;
+        var trainer = TrainerFor(plan, registration.Id, train);
+        if (globalParameters.Length != trainer.ParameterCount)
+            throw new TaskRefusedException("bad-model", $"the global model has {globalParameters.Length} parameters; plan {plan.Hash[..12]} needs {trainer.ParameterCount}");
+
+        trainer.SetParameters(globalParameters);
+        var evaluation = trainer.Evaluate(validation);
+        var reply = new TrainingReply
+        {
+            ExperimentId = request.ExperimentId, Round = request.Round, Ready = true,
+            ValidationAccuracy = evaluation.Accuracy, ValidationLoss = evaluation.Loss, ValidationSamples = evaluation.SampleCount,
+        };
+        if (request.EvaluateOnly) return new Outcome(reply, null);
+
+        var result = trainer.Train(train, globalParameters, request.Round);
+        var update = result.Parameters;
+        for (var i = 0; i < update.Length; i++) update[i] -= globalParameters[i];
+        var encoding = new EncodingConfig { ClipNorm = request.Encoding.ClipNorm, Scale = request.Encoding.Scale, MaxWeight = request.Encoding.MaxWeight };
+        var weight = Math.Min(train.Count, encoding.MaxWeight);
+        var encoded = UpdateEncoder.Encode(update, weight, encoding, request.WordBits);
+        Array.Clear(update);
+        reply.Weight = weight;
+        reply.TrainLoss = result.TrainLoss;
+        return new Outcome(reply, encoded);
+    }
+
+    private TrainingPlan ParseApprovedPlan(TrainingRequest request)
+    {
+        TrainingPlan plan;
+        try
+        {
+            plan = TrainingPlan.Parse(request.PlanJson);
+        }
+        catch (Exception ex) when (ex is TrainingPlanException or System.Text.Json.JsonException or ArgumentException)
+        {
+            throw new TaskRefusedException("bad-plan", $"the training plan is invalid: {ex.Message}");
+        }
+        if (!string.Equals(plan.Hash, request.PlanSha256, StringComparison.Ordinal))
+            throw new TaskRefusedException("bad-plan", $"the plan hashes to {plan.Hash}, not the announced {request.PlanSha256}");
+        if (options.RequirePlanApproval)
+        {
+            var status = plans.StatusOf(plan.Hash);
+            if (status is null) plans.RecordSeen(plan.Hash, plan.ToCanonicalJson());
+            if (status != PlanStatus.Approved)
+                throw new TaskRefusedException("plan-not-approved",
+                    $"training plan {plan.Hash} is {(status == PlanStatus.Rejected ? "rejected" : "not approved")} on this node; the operator can approve it with `fedbiomed node plans approve {plan.Hash}`");
+        }
+        return plan;
+    }
+
+    private LocalTrainer TrainerFor(TrainingPlan plan, string datasetId, LabeledDataset train)
+    {
+        var key = plan.Hash + "/" + datasetId;
+        if (_trainer is not null && _trainerKey == key) return _trainer;
+        _trainer?.Dispose();
+        _trainer = LocalTrainer.Create(plan, train.FeatureShape, train.ClassCount, new LocalTrainerOptions { Device = options.Device });
+        _trainer.FitPreprocessing(train);
+        _trainerKey = key;
+        return _trainer;
+    }
+
+    /// <summary>Reads a received global model (little-endian float32).</summary>
+    public static float[] ReadModel(byte[] payload)
+    {
+        if (payload.Length % 4 != 0) throw new TaskRefusedException("bad-model", $"the global model has {payload.Length} bytes, not whole float32 values");
+        return MemoryMarshal.Cast<byte, float>(payload).ToArray();
+    }
+
+    public void Dispose() => _trainer?.Dispose();
+}
