@@ -9,14 +9,38 @@ public sealed class NodePartitionerTests
     public void DirichletIndices_AnyParameters_GiveEverySampleToExactlyOneNode()
     {
         var data = SyntheticData.Balanced(classes: 4, perClass: 30);
-        Gen.Select(Gen.Int, Gen.Int[1, 8], Gen.Double[0.05, 50]).Sample((seed, nodes, alpha) =>
+        // No minimum node size here: with tiny alpha and more nodes than classes, empty nodes are legitimate draws.
+        Gen.Select(Gen.Int, Gen.Int[1, 8], Gen.Double[0.01, 50]).Sample((seed, nodes, alpha) =>
         {
-            var parts = NodePartitioner.DirichletIndices(data, nodes, alpha, seed);
+            var parts = NodePartitioner.DirichletIndices(data, nodes, alpha, seed, minSamplesPerNode: 0);
 
             Assert.Equal(nodes, parts.Length);
-            Assert.All(parts, p => Assert.NotEmpty(p));
             Assert.Equal(Enumerable.Range(0, data.Count), parts.SelectMany(p => p).Order());
-        }, iter: 200);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void DirichletIndices_WithMinimum_RedrawsUntilEveryNodeHasIt()
+    {
+        var data = SyntheticData.Balanced(classes: 4, perClass: 30);
+        Gen.Select(Gen.Int, Gen.Int[1, 4], Gen.Double[0.5, 50]).Sample((seed, nodes, alpha) =>
+        {
+            var parts = NodePartitioner.DirichletIndices(data, nodes, alpha, seed, minSamplesPerNode: 5);
+
+            Assert.All(parts, p => Assert.True(p.Length >= 5, $"a node got {p.Length} samples"));
+            Assert.Equal(Enumerable.Range(0, data.Count), parts.SelectMany(p => p).Order());
+        }, iter: 100);
+    }
+
+    [Fact]
+    public void DirichletIndices_UnreachableMinimum_SaysWhatToChange()
+    {
+        // One class cannot be spread over 6 nodes by Dirichlet(0.001): nearly all mass lands on one node.
+        var data = SyntheticData.Balanced(classes: 1, perClass: 60);
+
+        var error = Assert.Throws<InvalidOperationException>(() => NodePartitioner.DirichletIndices(data, nodes: 6, alpha: 0.001, seed: 1, minSamplesPerNode: 5));
+
+        Assert.Contains("raise alpha or lower the minimum", error.Message);
     }
 
     [Fact]
