@@ -107,7 +107,6 @@ public static class TabularDataset
         }
 
         string[] classNames;
-        Dictionary<string, int> index;
         if (integers)
         {
             var values = rows.Select(r => long.Parse(r.Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).Distinct().Order().ToArray();
@@ -118,7 +117,7 @@ public static class TabularDataset
             return (ints, classNames);
         }
         classNames = [.. rows.Select(r => r.Fields[t]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        index = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var index = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         return ([.. rows.Select(r => index[r.Fields[t]])], classNames);
     }
 

@@ -55,7 +55,6 @@ public static class SafeTensors
         var (entries, metadata) = SafeTensorsHeader.Parse(header);
 
         var tensors = new List<SafeTensor>(entries.Count);
-        var bytes = new byte[1 << 16];
         foreach (var entry in entries)
         {
             var data = new float[(entry.End - entry.Begin) / sizeof(float)];
@@ -71,7 +70,7 @@ public static class SafeTensors
             }
             tensors.Add(new SafeTensor(entry.Name, entry.Shape, data));
         }
-        if (stream.Read(bytes, 0, 1) != 0)
+        if (stream.ReadByte() >= 0)
         {
             throw new InvalidDataException("safetensors: bytes follow the last tensor that the header does not describe");
         }
