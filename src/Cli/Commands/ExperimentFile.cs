@@ -1,0 +1,101 @@
+using System.Text.Json;
+using FedBioMed.Federation;
+using FedBioMed.Researcher.Experiments;
+
+namespace FedBioMed.Cli.Commands;
+
+/// <summary>
+/// Reads an experiment from JSON. Every error names the field and the value, for example
+/// "experiment.rounds: 'ten' is not an integer".
+/// </summary>
+internal static class ExperimentFile
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "id", "datasetTag", "plan", "rounds", "minNodes", "cohortSize", "secureAggregation", "neighbourDegree",
+        "thresholdFraction", "clipNorm", "stageTimeoutSeconds", "trainingTimeoutSeconds",
+    };
+
+    public static ExperimentSpec Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"experiment file '{path}' does not exist", path);
+        return Parse(File.ReadAllText(path));
+    }
+
+    public static ExperimentSpec Parse(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"experiment file is not valid JSON: {ex.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("experiment file must hold a JSON object");
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!Known.Contains(property.Name)) throw new InvalidDataException($"experiment.{property.Name}: unknown field");
+            }
+            if (!root.TryGetProperty("plan", out var planElement) || planElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException("experiment.plan: a training-plan object is required");
+            TrainingPlan plan;
+            try
+            {
+                plan = TrainingPlan.Parse(planElement.GetRawText());
+            }
+            catch (TrainingPlanException ex)
+            {
+                throw new InvalidDataException($"experiment.{ex.Message}");
+            }
+            var spec = new ExperimentSpec
+            {
+                Id = String(root, "id") ?? throw new InvalidDataException("experiment.id: required"),
+                DatasetTag = String(root, "datasetTag") ?? throw new InvalidDataException("experiment.datasetTag: required"),
+                Plan = plan,
+                Rounds = Int(root, "rounds") ?? 10,
+                MinNodes = Int(root, "minNodes") ?? 2,
+                CohortSize = Int(root, "cohortSize"),
+                SecureAggregation = Bool(root, "secureAggregation") ?? true,
+                NeighbourDegree = Int(root, "neighbourDegree"),
+                ThresholdFraction = Double(root, "thresholdFraction") ?? 2.0 / 3.0,
+                ClipNorm = Double(root, "clipNorm") ?? 100,
+                StageTimeout = TimeSpan.FromSeconds(Double(root, "stageTimeoutSeconds") ?? 30),
+                TrainingTimeout = TimeSpan.FromSeconds(Double(root, "trainingTimeoutSeconds") ?? 600),
+            };
+            try
+            {
+                spec.Validate();
+            }
+            catch (TrainingPlanException ex)
+            {
+                throw new InvalidDataException($"experiment.{ex.Message}");
+            }
+            return spec;
+        }
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var e) ? null
+        : e.ValueKind == JsonValueKind.String ? e.GetString()
+        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not a string");
+
+    private static int? Int(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null ? null
+        : e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) ? v
+        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not an integer");
+
+    private static double? Double(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var e) ? null
+        : e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not a number");
+
+    private static bool? Bool(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var e) ? null
+        : e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean()
+        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not true or false");
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation;
+using FedBioMed.Node;
+using FedBioMed.Node.Hosting;
+using FedBioMed.Node.Storage;
+using FedBioMed.Researcher;
+using FedBioMed.Researcher.Experiments;
+using FedBioMed.Researcher.Hosting;
+using FedBioMed.Researcher.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Cli.Demo;
+
+/// <summary>
+/// A researcher and several nodes in one process, each a real host, talking real gRPC over loopback.
+/// Each node gets its own data directory with its SQLite database, identity key and CSV part; its
+/// operator registers the dataset and approves the plan, as in a deployment.
+/// </summary>
+public sealed class InProcessFederation : IAsyncDisposable
+{
+    private readonly WebApplication _researcher;
+    private readonly List<IHost> _nodes = [];
+    private readonly string _root;
+
+    private InProcessFederation(WebApplication researcher, string root)
+    {
+        _researcher = researcher;
+        _root = root;
+    }
+
+    public NodeRegistry Registry => _researcher.Services.GetRequiredService<NodeRegistry>();
+
+    public ExperimentRunner Runner => _researcher.Services.GetRequiredService<ExperimentRunner>();
+
+    /// <summary>Researcher-side services (for tests that inspect them).</summary>
+    public IServiceProvider ResearcherServices => _researcher.Services;
+
+    /// <summary>
+    /// Starts the researcher and one node per CSV file in <paramref name="nodeCsvFiles"/>, registers
+    /// each node's dataset under <paramref name="tag"/>, approves <paramref name="plan"/>, and waits until
+    /// every node is connected.
+    /// </summary>
+    public static async Task<InProcessFederation> StartAsync(IReadOnlyList<string> nodeCsvFiles, string targetColumn, string tag, TrainingPlan plan,
+        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+    {
+        var root = Directory.CreateTempSubdirectory("fedbiomed-demo-").FullName;
+        var identities = nodeCsvFiles.Select((_, i) => NodeIdentity.Generate($"hospital-{(char)('a' + i)}")).ToArray();
+        var roster = new Roster(identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddFedBioMedResearcher(new ResearcherOptions(), roster);
+        var researcher = builder.Build();
+        researcher.MapFedBioMedResearcher();
+        await researcher.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = researcher.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var federation = new InProcessFederation(researcher, root);
+
+        for (var i = 0; i < identities.Length; i++)
+        {
+            var identity = identities[i];
+            var options = new NodeOptions { NodeId = identity.Id, ResearcherUrl = address, DataDirectory = Path.Combine(root, identity.Id) };
+            var nodeBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            nodeBuilder.Logging.SetMinimumLevel(logLevel).AddConsole();
+            nodeBuilder.Services.AddSingleton(identity);
+            nodeBuilder.Services.AddSingleton(roster);
+            nodeBuilder.Services.AddFedBioMedNode(options);
+            var node = nodeBuilder.Build();
+            // The operator's steps: register the data, approve the plan.
+            node.Services.GetRequiredService<DatasetStore>().Add(new DatasetRegistration(identity.Id + "-data", [tag], DatasetKind.Csv, nodeCsvFiles[i], TargetColumn: targetColumn));
+            node.Services.GetRequiredService<PlanStore>().Approve(plan.Hash, plan.ToCanonicalJson());
+            await node.StartAsync(cancellationToken).ConfigureAwait(false);
+            federation._nodes.Add(node);
+        }
+        await federation.Registry.WaitForNodesAsync(identities.Length, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        return federation;
+    }
+
+    /// <summary>Node hosts, in order (tests stop one to simulate a dropout).</summary>
+    public IReadOnlyList<IHost> Nodes => _nodes;
+
+    /// <summary>A scratch folder inside this federation's temporary root.</summary>
+    public string Scratch(string name) => Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            try
+            {
+                await node.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A node that does not stop in time is dropped with its process.
+            }
+            node.Dispose();
+        }
+        await _researcher.StopAsync().ConfigureAwait(false);
+        await _researcher.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftover temp files are harmless.
+        }
+    }
+}
