@@ -11,7 +11,7 @@ internal static partial class ResearcherLog
     [LoggerMessage(1002, LogLevel.Information, "Node {NodeId} disconnected")]
     public static partial void NodeDisconnected(ILogger logger, string nodeId);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Stream of node {NodeId} failed: {Reason}")]
+    [LoggerMessage(1003, LogLevel.Information, "Stream of node {NodeId} ended abruptly: {Reason}")]
     public static partial void StreamFailed(ILogger logger, string nodeId, string reason);
 
     [LoggerMessage(1010, LogLevel.Information, "Experiment {ExperimentId} round {Round}: {Participants} participants, {Dropped} dropped, accuracy {Accuracy:F4}")]

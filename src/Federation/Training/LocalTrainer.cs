@@ -26,6 +26,7 @@ public sealed class LocalTrainer : IDisposable
     private Standardizer? _standardizer;
     private LabeledDataset? _standardizerSource;
     private bool _disposed;
+    private bool _federatedStandardization;
 
     private LocalTrainer(TrainingPlan plan, nn.Module<Tensor, Tensor> model, Device device, int[] featureShape, int classCount)
     {
@@ -148,7 +149,7 @@ public sealed class LocalTrainer : IDisposable
         {
             throw new ArgumentException("The training split is empty", nameof(trainData));
         }
-        if (Plan.Preprocessing == PreprocessingKind.Standardize && !ReferenceEquals(trainData, _standardizerSource))
+        if (Plan.Preprocessing == PreprocessingKind.Standardize && !_federatedStandardization && !ReferenceEquals(trainData, _standardizerSource))
         {
             FitPreprocessing(trainData);
         }
@@ -170,6 +171,22 @@ public sealed class LocalTrainer : IDisposable
             _standardizer = Standardizer.Fit(trainData);
             _standardizerSource = trainData;
         }
+    }
+
+    /// <summary>
+    /// Uses the federation's feature statistics (mean and population standard deviation over every node's
+    /// training split) instead of this node's own, so that every node and the global model see features on
+    /// the same scale. Later calls to <see cref="Train(LabeledDataset, long)"/> keep them.
+    /// </summary>
+    public void SetStandardization(ReadOnlySpan<float> mean, ReadOnlySpan<float> std)
+    {
+        ThrowIfDisposed();
+        var width = _featureShape.Aggregate(1, (a, b) => a * b);
+        if (mean.Length != width || std.Length != width)
+            throw new ArgumentException($"standardization needs {width} means and deviations, got {mean.Length} and {std.Length}");
+        _standardizer = Standardizer.FromStatistics(mean, std);
+        _standardizerSource = null;
+        _federatedStandardization = true;
     }
 
     /// <summary>Accuracy and mean loss of the current parameters on <paramref name="data"/>.</summary>

@@ -26,9 +26,9 @@ public sealed class NodeWorker(IServiceProvider services, NodeOptions options, T
             {
                 await connection.RunAsync(HttpHandler, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                break;
+                break; // the host is stopping: the cancelled call is expected
             }
             catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidDataException)
             {

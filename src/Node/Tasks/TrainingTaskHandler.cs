@@ -25,7 +25,17 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         var found = data.FindByTag(request.DatasetTag)
             ?? throw new TaskRefusedException("no-dataset", $"this node has no dataset tagged '{request.DatasetTag}'");
         var (registration, train, validation) = found;
+        if (request.StatisticsOnly)
+        {
+            // Round 0: only the feature sums go into secure aggregation.
+            var statistics = new TrainingReply { ExperimentId = request.ExperimentId, Round = request.Round, Ready = true, Weight = train.Count };
+            return new Outcome(statistics, FeatureStatistics.Encode(train));
+        }
         var trainer = TrainerFor(plan, registration.Id, train);
+        if (request.FeatureMean.Count > 0)
+        {
+            trainer.SetStandardization(request.FeatureMean.ToArray(), request.FeatureStd.ToArray());
+        }
         if (globalParameters.Length != trainer.ParameterCount)
             throw new TaskRefusedException("bad-model", $"the global model has {globalParameters.Length} parameters; plan {plan.Hash[..12]} needs {trainer.ParameterCount}");
 

@@ -7,7 +7,13 @@ public sealed record ExperimentResult(
     IReadOnlyList<RoundReport> Rounds,
     double FinalValidationAccuracy,
     double FinalValidationLoss,
-    IReadOnlyList<Federation.ParameterEntry> Layout);
+    IReadOnlyList<Federation.ParameterEntry> Layout)
+{
+    /// <summary>The federation's feature statistics the model was trained with (plans that standardize).</summary>
+    public float[]? FeatureMean { get; init; }
+
+    public float[]? FeatureStd { get; init; }
+}
 
 /// <summary>Progress of a running experiment, for progress bars.</summary>
 public sealed record ExperimentProgress(long Round, int TotalRounds, string Stage, double Fraction);

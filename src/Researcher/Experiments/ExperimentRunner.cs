@@ -33,18 +33,56 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             layout = initial.Layout;
         }
 
+        Standardization? standardization = null;
+        if (spec.Plan.Preprocessing == PreprocessingKind.Standardize)
+        {
+            progress?.Report(new ExperimentProgress(0, spec.Rounds, "feature statistics", 0));
+            standardization = await FeatureStatisticsAsync(spec, global, cancellationToken).ConfigureAwait(false);
+        }
+
         var reports = new List<RoundReport>();
         for (long round = 1; round <= spec.Rounds; round++)
         {
-            var report = await RunRoundAsync(spec, round, global, progress, cancellationToken).ConfigureAwait(false);
+            var report = await RunRoundAsync(spec, round, global, standardization, progress, cancellationToken).ConfigureAwait(false);
             reports.Add(report.Report);
             if (report.NewGlobal is not null) global = report.NewGlobal;
         }
 
         progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "final evaluation", 0));
-        var final = await EvaluateAsync(spec, spec.Rounds + 1, global, cancellationToken).ConfigureAwait(false);
+        var final = await EvaluateAsync(spec, spec.Rounds + 1, global, standardization, cancellationToken).ConfigureAwait(false);
         progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "done", 1));
-        return new ExperimentResult(spec.Id, global, reports, final.Accuracy, final.Loss, layout);
+        return new ExperimentResult(spec.Id, global, reports, final.Accuracy, final.Loss, layout)
+        {
+            FeatureMean = standardization?.Mean, FeatureStd = standardization?.Std,
+        };
+    }
+
+    /// <summary>The federation's feature mean and deviation, for plans that standardize.</summary>
+    private sealed record Standardization(float[] Mean, float[] Std);
+
+    /// <summary>
+    /// Round 0 of a standardizing plan: every node sends Σx, Σx² and its count through the same aggregation
+    /// as updates, so the researcher learns the federation's statistics and no node's own.
+    /// </summary>
+    private async Task<Standardization> FeatureStatisticsAsync(ExperimentSpec spec, float[] global, CancellationToken cancellationToken)
+    {
+        var selected = Matching(spec).Select(m => m.Node).ToArray();
+        var width = Matching(spec)[0].Info.FeatureShape.Aggregate(1, (a, b) => a * b);
+        var request = new TrainingRequest
+        {
+            ExperimentId = spec.Id, Round = 0, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
+            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/0/model", SecureAggregation = spec.SecureAggregation,
+            WordBits = 64, StatisticsOnly = true,
+        };
+        var replies = await new TrainingCollector(registry, options, logger)
+            .RunAsync(selected, request, GlobalModel.ToBytes(global), !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        if (replies.Ready.Count < spec.MinNodes)
+            throw new InvalidOperationException($"only {replies.Ready.Count} nodes sent feature statistics; the experiment needs {spec.MinNodes}");
+        var maxAbs = (ulong)(long.MaxValue / (replies.Ready.Count + 1));
+        var aggregate = await AggregateAsync(spec, 0, replies, FeatureStatistics.VectorLength(width), 64, maxAbs, cancellationToken).ConfigureAwait(false);
+        if (aggregate.Sum is null) throw new InvalidOperationException($"the feature-statistics round failed: {aggregate.AbortReason}");
+        var (mean, std, _) = FeatureStatistics.Decode(aggregate.Sum);
+        return new Standardization(mean, std);
     }
 
     private (int[] Shape, int Classes) DatasetShape(ExperimentSpec spec)
@@ -70,7 +108,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             .Select(x => (x.Node, x.Info!))
             .ToList();
 
-    private async Task<(RoundReport Report, float[]? NewGlobal)> RunRoundAsync(ExperimentSpec spec, long round, float[] global, IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(RoundReport Report, float[]? NewGlobal)> RunRoundAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var matching = Matching(spec);
@@ -83,6 +121,11 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/model", SecureAggregation = spec.SecureAggregation,
             WordBits = 32, Encoding = new EncodingMsg { ClipNorm = encoding.ClipNorm, Scale = encoding.Scale, MaxWeight = encoding.MaxWeight },
         };
+        if (standardization is not null)
+        {
+            request.FeatureMean.AddRange(standardization.Mean);
+            request.FeatureStd.AddRange(standardization.Std);
+        }
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "training", 0.1));
         var collector = new TrainingCollector(registry, options, logger);
@@ -102,40 +145,46 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "aggregating", 0.6));
         var aggregationStarted = Stopwatch.GetTimestamp();
-        long[] sum;
-        IReadOnlyList<string> survivors;
-        if (spec.SecureAggregation)
-        {
-            var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
-            var degree = spec.DegreeFor(cohort.Length);
-            var config = new SecAggConfig
-            {
-                Header = new RoundHeader(spec.Id, round, RandomNumberGenerator.GetBytes(RoundHeader.SessionIdSize)),
-                Cohort = cohort, Threshold = spec.ThresholdFor(degree), NeighbourDegree = degree,
-                VectorLength = EncodingConfig.VectorLength(global.Length), WordBits = 32, MaxAbsInput = encoding.MaxAbsInput,
-            };
-            using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions);
-            var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);
-            foreach (var (node, reason) in secagg.Refusals) dropped[node] = $"refused: {reason}";
-            if (step.Result is null)
-                return (await Finish(report with { AbortReason = step.AbortReason }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
-            foreach (var node in step.Result.Dropped) dropped.TryAdd(node, "dropped during secure aggregation");
-            sum = step.Result.SignedSum();
-            survivors = step.Result.Survivors;
-        }
-        else
-        {
-            survivors = replies.PlainUpdates.Keys.Order(StringComparer.Ordinal).ToArray();
-            sum = PlainSum(replies.PlainUpdates, EncodingConfig.VectorLength(global.Length));
-        }
+        var aggregate = await AggregateAsync(spec, round, replies, EncodingConfig.VectorLength(global.Length), 32, encoding.MaxAbsInput, cancellationToken).ConfigureAwait(false);
+        foreach (var (node, reason) in aggregate.Dropped) dropped.TryAdd(node, reason);
+        if (aggregate.Sum is null)
+            return (await Finish(report with { AbortReason = aggregate.AbortReason }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
+        var survivors = aggregate.Survivors;
 
-        var (average, _) = UpdateDecoder.Decode(sum, encoding);
+        var (average, _) = UpdateDecoder.Decode(aggregate.Sum, encoding);
         var next = (float[])global.Clone();
         for (var i = 0; i < next.Length; i++) next[i] += average[i];
         report = report with { Survivors = survivors, Dropped = dropped, AggregationTime = Stopwatch.GetElapsedTime(aggregationStarted) };
         report = await Finish(report, started, spec, next, cancellationToken).ConfigureAwait(false);
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1));
         return (report, next);
+    }
+
+    private sealed record Aggregate(long[]? Sum, IReadOnlyList<string> Survivors, Dictionary<string, string> Dropped, string? AbortReason);
+
+    /// <summary>Sums the ready nodes' encoded vectors: through SecAgg+, or in the clear when the experiment turned it off.</summary>
+    private async Task<Aggregate> AggregateAsync(ExperimentSpec spec, long round, TrainingCollector.Replies replies, int vectorLength, int wordBits, ulong maxAbsInput, CancellationToken cancellationToken)
+    {
+        var dropped = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!spec.SecureAggregation)
+        {
+            var plain = replies.PlainUpdates.Keys.Order(StringComparer.Ordinal).ToArray();
+            return new Aggregate(PlainSum(replies.PlainUpdates, vectorLength, wordBits), plain, dropped, null);
+        }
+        var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
+        var degree = spec.DegreeFor(cohort.Length);
+        var config = new SecAggConfig
+        {
+            Header = new RoundHeader(spec.Id, round, RandomNumberGenerator.GetBytes(RoundHeader.SessionIdSize)),
+            Cohort = cohort, Threshold = spec.ThresholdFor(degree), NeighbourDegree = degree,
+            VectorLength = vectorLength, WordBits = wordBits, MaxAbsInput = maxAbsInput,
+        };
+        using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions);
+        var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var (node, reason) in secagg.Refusals) dropped[node] = $"refused: {reason}";
+        if (step.Result is null) return new Aggregate(null, [], dropped, step.AbortReason);
+        foreach (var node in step.Result.Dropped) dropped.TryAdd(node, "dropped during secure aggregation");
+        return new Aggregate(step.Result.SignedSum(), step.Result.Survivors, dropped, null);
     }
 
     private async Task<RoundReport> Finish(RoundReport report, long started, ExperimentSpec spec, float[]? newGlobal, CancellationToken cancellationToken)
@@ -156,7 +205,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         return report with { GlobalModelSha256 = hash, Duration = Stopwatch.GetElapsedTime(started) };
     }
 
-    private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, CancellationToken cancellationToken)
+    private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, CancellationToken cancellationToken)
     {
         var nodes = Matching(spec).Select(m => m.Node).ToArray();
         var request = new TrainingRequest
@@ -164,6 +213,11 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             ExperimentId = spec.Id, Round = round, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
             DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/final-model", EvaluateOnly = true,
         };
+        if (standardization is not null)
+        {
+            request.FeatureMean.AddRange(standardization.Mean);
+            request.FeatureStd.AddRange(standardization.Std);
+        }
         var replies = await new TrainingCollector(registry, options, logger)
             .RunAsync(nodes, request, GlobalModel.ToBytes(global), false, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
         return (Weighted(replies.Ready.Values, r => r.ValidationAccuracy), Weighted(replies.Ready.Values, r => r.ValidationLoss));
@@ -188,15 +242,23 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         return pool.Take(size).Order(StringComparer.Ordinal).ToArray();
     }
 
-    private static long[] PlainSum(Dictionary<string, byte[]> updates, int length)
+    private static long[] PlainSum(Dictionary<string, byte[]> updates, int length, int wordBits)
     {
         var sum = new long[length];
         foreach (var (node, payload) in updates)
         {
-            if (payload.Length != length * 4)
-                throw new InvalidDataException($"the plain update of '{node}' has {payload.Length} bytes, expected {length * 4}");
-            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(payload);
-            for (var i = 0; i < length; i++) sum[i] += words[i];
+            if (payload.Length != length * (wordBits / 8))
+                throw new InvalidDataException($"the plain update of '{node}' has {payload.Length} bytes, expected {length * (wordBits / 8)}");
+            if (wordBits == 32)
+            {
+                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(payload);
+                for (var i = 0; i < length; i++) sum[i] += words[i];
+            }
+            else
+            {
+                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(payload);
+                for (var i = 0; i < length; i++) sum[i] += words[i];
+            }
         }
         return sum;
     }

@@ -58,6 +58,23 @@ internal sealed class Standardizer
         return new Standardizer([.. mean.Select(m => (float)m)], inverseStd);
     }
 
+    /// <summary>
+    /// Standardization with statistics computed elsewhere: in a federation, the mean and standard
+    /// deviation of all nodes' training data, obtained through secure aggregation.
+    /// </summary>
+    public static Standardizer FromStatistics(ReadOnlySpan<float> mean, ReadOnlySpan<float> std)
+    {
+        if (mean.Length != std.Length) throw new ArgumentException($"{mean.Length} means but {std.Length} standard deviations");
+        var inverseStd = new float[std.Length];
+        for (int f = 0; f < std.Length; f++)
+        {
+            if (!float.IsFinite(mean[f]) || !float.IsFinite(std[f]) || std[f] < 0)
+                throw new ArgumentException($"feature {f}: mean {mean[f]} and standard deviation {std[f]} must be finite, the deviation non-negative");
+            inverseStd[f] = std[f] > 1e-12 ? 1 / std[f] : 1f;
+        }
+        return new Standardizer(mean.ToArray(), inverseStd);
+    }
+
     /// <summary>A standardized copy of the dataset's features.</summary>
     public float[] Apply(LabeledDataset data)
     {
