@@ -41,13 +41,14 @@ public sealed class LocalDataCatalog(DatasetStore datasets, NodeOptions options)
                 DatasetKind.ImageFolder => ImageFolderDataset.Load(registration.Location),
                 _ => throw new InvalidDataException($"dataset '{registration.Id}' has unknown kind {registration.Kind}"),
             };
-            var seed = StableSeed(registration.Id);
+            var seed = SplitSeed(registration.Id);
             var splits = DatasetSplitter.Split(data, options.ValidationFraction, 0, seed);
             return _loaded[registration.Id] = (splits.Train, splits.Validation);
         }
     }
 
-    private static int StableSeed(string id)
+    /// <summary>The seed of a dataset's train/validation split: fixed by its id, so every round sees the same split.</summary>
+    public static int SplitSeed(string id)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id));
         return BitConverter.ToInt32(hash, 0);

@@ -14,6 +14,9 @@ namespace FedBioMed.Node.Tasks;
 public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, NodeOptions options) : IDisposable
 {
     private LocalTrainer? _trainer;
+
+    /// <summary>For tests that compare what the researcher receives with the node's true (encoded) update.</summary>
+    internal event Action<TrainingRequest, byte[]>? EncodedUpdateReady;
     private string? _trainerKey;
 
     /// <summary>The outcome: the reply to send and, unless evaluating only, the encoded update.</summary>
@@ -54,6 +57,7 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         var encoding = new EncodingConfig { ClipNorm = request.Encoding.ClipNorm, Scale = request.Encoding.Scale, MaxWeight = request.Encoding.MaxWeight };
         var weight = Math.Min(train.Count, encoding.MaxWeight);
         var encoded = UpdateEncoder.Encode(update, weight, encoding, request.WordBits);
+        EncodedUpdateReady?.Invoke(request, encoded);
         Array.Clear(update);
         reply.Weight = weight;
         reply.TrainLoss = result.TrainLoss;

@@ -35,6 +35,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
             while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
                 var envelope = requestStream.Current;
+                registry.Tap?.Invoke(session.NodeId, envelope);
                 if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk && envelope.Chunk.Kind == PayloadKind.MaskedInput)
                 {
                     var sink = registry.Sink;

@@ -65,6 +65,9 @@ public sealed class NodeRegistry
 
     internal void Post(InboundMessage message) => _inbound.Writer.TryWrite(message);
 
+    /// <summary>Sees every message any node sends to this researcher (tests check what the researcher can learn).</summary>
+    internal Action<string, NodeEnvelope>? Tap { get; set; }
+
     internal void Unregister(NodeSession session)
     {
         session.Close();
