@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.Simulation;
 
@@ -22,8 +21,9 @@ internal static class ScaleBenchmark
             var k = 2 * (int)Math.Ceiling(Math.Log2(n));
             var t = (k + 1) / 2 + 1;
             using var sim = new SecAggSimulation(n);
-            var config = sim.CreateConfig("scale", 1, t, k, d, 32, 1);
-            var input = RandomNumberGenerator.GetBytes(config.VectorBytes);
+            var bound = (ulong)(int.MaxValue / n - 1);
+            var config = sim.CreateConfig("scale", 1, t, k, d, 32, bound);
+            var input = ServerBenchmark.BoundedInput(config, bound);
             var cost = new ServerCost();
             var started = Stopwatch.GetTimestamp();
             var outcome = sim.Run(config, _ => input, new SimulationOptions { ServerCost = cost });

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.Simulation;
 
@@ -39,13 +38,24 @@ internal static class ServerBenchmark
     internal static ServerCost RunRound(int n, int k, int d, int wordBits)
     {
         using var sim = new SecAggSimulation(n);
-        var config = sim.CreateConfig("bench", 1, threshold: (k + 1) / 2 + 1, neighbourDegree: k, vectorLength: d, wordBits: wordBits, maxAbsInput: 1);
-        var input = RandomNumberGenerator.GetBytes(config.VectorBytes); // every node sends the same input: only sizes matter here
+        var bound = (ulong)(int.MaxValue / n - 1);
+        var config = sim.CreateConfig("bench", 1, threshold: (k + 1) / 2 + 1, neighbourDegree: k, vectorLength: d, wordBits: wordBits, maxAbsInput: bound);
+        var input = BoundedInput(config, bound); // every node sends the same input: only sizes matter here
         var cost = new ServerCost();
         GC.Collect();
         var outcome = sim.Run(config, _ => input, new SimulationOptions { ServerCost = cost });
         if (!outcome.Completed) throw new InvalidOperationException($"round aborted: {outcome.AbortReason}");
         return cost;
+    }
+
+    /// <summary>Random signed words within ±bound (benchmark data, not secret).</summary>
+    internal static byte[] BoundedInput(SecAggConfig config, ulong bound)
+    {
+        var random = new Random(1);
+        var bytes = new byte[config.VectorBytes];
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
+        for (var i = 0; i < words.Length; i++) words[i] = (int)random.NextInt64(-(long)bound, (long)bound + 1);
+        return bytes;
     }
 
     internal static int ArgValue(string[] args, string name, int fallback)
