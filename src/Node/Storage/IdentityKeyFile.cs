@@ -22,6 +22,8 @@ public static class IdentityKeyFile
             }
             try
             {
+                if (key.Length != Crypto.Ed25519.PrivateKeySize)
+                    throw new InvalidDataException($"identity key file '{path}' holds {key.Length} bytes, not a {Crypto.Ed25519.PrivateKeySize}-byte Ed25519 key");
                 return new NodeIdentity(nodeId, key);
             }
             finally
