@@ -42,6 +42,13 @@ public sealed class MaskExpander : IDisposable
         _keystream = new AlignedBuffer(chunkBytes, Alignment);
     }
 
+    /// <summary>target[i] = target[i] ± LE16(keystream bytes [2(firstWord + i), 2(firstWord + i) + 2)) mod 2^16, for every term.</summary>
+    public void Apply(Span<ushort> target, long firstWord, ReadOnlySpan<MaskTerm> terms)
+    {
+        Validate(target.Length, firstWord, terms);
+        ApplyCore(target, firstWord, terms);
+    }
+
     /// <summary>target[i] = target[i] ± LE32(keystream bytes [4(firstWord + i), 4(firstWord + i) + 4)) mod 2^32, for every term.</summary>
     public void Apply(Span<uint> target, long firstWord, ReadOnlySpan<MaskTerm> terms)
     {

@@ -7,6 +7,20 @@ namespace FedBioMed.Crypto;
 /// <summary>Element-wise addition and subtraction modulo 2^32 or 2^64, in place on the accumulator.</summary>
 public static class ModularArithmetic
 {
+    /// <summary>accumulator[i] = accumulator[i] + values[i] mod 2^16 (compact words for noisy, rotated updates).</summary>
+    public static void Add(Span<ushort> accumulator, ReadOnlySpan<ushort> values)
+    {
+        CheckSameLength(accumulator.Length, values.Length, nameof(values));
+        VectorArithmetic.Add(accumulator, values);
+    }
+
+    /// <summary>accumulator[i] = accumulator[i] - values[i] mod 2^16.</summary>
+    public static void Subtract(Span<ushort> accumulator, ReadOnlySpan<ushort> values)
+    {
+        CheckSameLength(accumulator.Length, values.Length, nameof(values));
+        VectorArithmetic.Subtract(accumulator, values);
+    }
+
     /// <summary>accumulator[i] = accumulator[i] + values[i] mod 2^32.</summary>
     public static void Add(Span<uint> accumulator, ReadOnlySpan<uint> values)
     {

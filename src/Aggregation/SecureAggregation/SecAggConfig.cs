@@ -23,7 +23,7 @@ public sealed record SecAggConfig
     /// <summary>Words in each input vector.</summary>
     public required int VectorLength { get; init; }
 
-    /// <summary>Word size b of the modulus 2^b: 32 or 64.</summary>
+    /// <summary>Word size b of the modulus 2^b: 16, 32 or 64.</summary>
     public required int WordBits { get; init; }
 
     /// <summary>
@@ -31,6 +31,13 @@ public sealed record SecAggConfig
     /// integers in two's complement mod 2^b). Used to prove the sum cannot wrap.
     /// </summary>
     public required ulong MaxAbsInput { get; init; }
+
+    /// <summary>
+    /// A bound on |Σ x_u| per coordinate that holds except with a stated negligible probability, when it is
+    /// tighter than n·<see cref="MaxAbsInput"/> (noisy, rotated updates: the noise adds in quadrature and a
+    /// rotated coordinate is small with overwhelming probability). Null: the worst case n·MaxAbsInput.
+    /// </summary>
+    public ulong? MaxAbsSum { get; init; }
 
     /// <summary>Bytes of one encoded input vector.</summary>
     public int VectorBytes => checked(VectorLength * (WordBits / 8));
@@ -67,11 +74,18 @@ public sealed record SecAggConfig
         if (Threshold * 2 <= HoldersPerNode || Threshold > HoldersPerNode)
             Fail($"threshold {Threshold} must be more than half of the {HoldersPerNode} share holders and at most {HoldersPerNode}");
         if (Threshold < 2) Fail($"threshold {Threshold} must be at least 2");
-        if (WordBits is not (32 or 64)) Fail($"word bits {WordBits} must be 32 or 64");
+        if (WordBits is not (16 or 32 or 64)) Fail($"word bits {WordBits} must be 16, 32 or 64");
         if (VectorLength < 1 || VectorLength > Array.MaxLength / (WordBits / 8))
             Fail($"vector length {VectorLength} must be between 1 and {Array.MaxLength / (WordBits / 8)}");
-        if (!SumFits(n, MaxAbsInput, WordBits))
+        if (MaxAbsSum is { } sumBound)
+        {
+            if (sumBound >= 1UL << (WordBits - 1) || MaxAbsInput >= 1UL << (WordBits - 1))
+                Fail($"the stated sum bound {sumBound} (or the input bound {MaxAbsInput}) can wrap modulo 2^{WordBits}");
+        }
+        else if (!SumFits(n, MaxAbsInput, WordBits))
+        {
             Fail($"the sum of {n} inputs of magnitude up to {MaxAbsInput} can wrap modulo 2^{WordBits}");
+        }
     }
 
     /// <summary>
@@ -81,9 +95,10 @@ public sealed record SecAggConfig
     public static bool SumFits(int cohortSize, ulong maxAbsInput, int wordBits) =>
         (BigInteger)cohortSize * maxAbsInput < BigInteger.One << (wordBits - 1);
 
-    /// <summary>The smallest supported word size (32 or 64) whose modulus holds the sum, or throws.</summary>
+    /// <summary>The smallest supported word size (16, 32 or 64) whose modulus holds the sum, or throws.</summary>
     public static int ChooseWordBits(int cohortSize, ulong maxAbsInput) =>
-        SumFits(cohortSize, maxAbsInput, 32) ? 32
+        SumFits(cohortSize, maxAbsInput, 16) ? 16
+        : SumFits(cohortSize, maxAbsInput, 32) ? 32
         : SumFits(cohortSize, maxAbsInput, 64) ? 64
         : throw new ArgumentOutOfRangeException(nameof(maxAbsInput),
             $"the sum of {cohortSize} inputs of magnitude up to {maxAbsInput} does not fit in 64-bit words");

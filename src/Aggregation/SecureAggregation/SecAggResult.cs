@@ -10,7 +10,12 @@ public sealed record SecAggResult(RoundHeader Header, IReadOnlyList<string> Surv
     public long[] SignedSum()
     {
         var result = new long[Sum.Length / (WordBits / 8)];
-        if (WordBits == 32)
+        if (WordBits == 16)
+        {
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(Sum);
+            for (var i = 0; i < words.Length; i++) result[i] = words[i];
+        }
+        else if (WordBits == 32)
         {
             var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(Sum);
             for (var i = 0; i < words.Length; i++) result[i] = words[i];

@@ -11,7 +11,13 @@ internal static class InputBounds
     public static void Require(ReadOnlySpan<byte> input, SecAggConfig config)
     {
         var limit = config.MaxAbsInput;
-        if (config.WordBits == 32)
+        if (config.WordBits == 16)
+        {
+            var words = MemoryMarshal.Cast<byte, short>(input);
+            for (var i = 0; i < words.Length; i++)
+                if ((ulong)Math.Abs((int)words[i]) > limit) Fail(i, words[i], limit);
+        }
+        else if (config.WordBits == 32)
         {
             var words = MemoryMarshal.Cast<byte, int>(input);
             for (var i = 0; i < words.Length; i++)

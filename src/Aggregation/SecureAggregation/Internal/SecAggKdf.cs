@@ -24,7 +24,7 @@ internal static class SecAggKdf
     {
         var builder = Context("secagg/config", config.Header).Add(config.Cohort.Count);
         foreach (var id in config.Cohort) builder.Add(id);
-        builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits).Add(unchecked((long)config.MaxAbsInput));
+        builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits).Add(unchecked((long)config.MaxAbsInput)).Add(unchecked((long)(config.MaxAbsSum ?? 0)));
         return System.Security.Cryptography.SHA256.HashData(builder.ToArray());
     }
 
