@@ -70,7 +70,7 @@ public sealed record DistributedDpConfig
                 $"the noisy sum of {maxNodes} nodes can reach {MaxAbsSum(maxNodes)}, beyond ±2^{WordBits - 1}: use more bits or a smaller scale");
     }
 
-    /// <summary>The largest scale for which the noisy sum of <paramref name="maxNodes"/> nodes fits in <paramref name="wordBits"/>, given a noise multiplier z (σ_total = z·Δ₂).</summary>
+    /// <summary>The largest scale (within the sampler's σ range) for which the noisy sum of <paramref name="maxNodes"/> nodes fits in <paramref name="wordBits"/>, given a noise multiplier z (σ_total = z·Δ₂).</summary>
     public static DistributedDpConfig Fit(int dimension, double clipNorm, double noiseMultiplier, int minNodes, int maxNodes, int wordBits, byte[]? rotationSeed)
     {
         // Binary search on the scale: the bound grows with it.
@@ -84,7 +84,10 @@ public sealed record DistributedDpConfig
         for (var i = 0; i < 200; i++)
         {
             var mid = Math.Sqrt(low * high);
-            if (Make(mid).MaxAbsSum(maxNodes) < 1UL << (wordBits - 1)) low = mid; else high = mid;
+            var candidate = Make(mid);
+            var fits = candidate.MaxAbsSum(maxNodes) < 1UL << (wordBits - 1)
+                && candidate.NoiseVariancePerNode <= DiscreteGaussianSampler.MaxSigma * DiscreteGaussianSampler.MaxSigma;
+            if (fits) low = mid; else high = mid;
         }
         var config = Make(low);
         config.Validate(maxNodes);
