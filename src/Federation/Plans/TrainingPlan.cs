@@ -35,7 +35,12 @@ public sealed record TrainingPlan
     public PreprocessingKind Preprocessing { get; init; } = PreprocessingKind.None;
 
     /// <summary>Seeds weight initialization and batch order, so a run can be repeated.</summary>
+    /// <remarks>Under <see cref="DifferentialPrivacy"/> the batches and the noise come from a CSPRNG instead: they must stay secret.</remarks>
     public long Seed { get; init; }
+
+    /// <summary>Sample-level DP-SGD; null (the default) trains without it.</summary>
+    /// <remarks>When null the section is absent from the canonical JSON, so plans without it keep their hash.</remarks>
+    public DifferentialPrivacySpec? DifferentialPrivacy { get; init; }
 
     /// <summary>Lowercase hex SHA-256 of <see cref="ToCanonicalUtf8"/>: the plan's identity for approval and audit.</summary>
     /// <remarks>Computed on each call rather than cached, since <c>with</c> copies would carry a stale cache.</remarks>

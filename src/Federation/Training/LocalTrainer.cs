@@ -13,8 +13,8 @@ namespace FedBioMed.Federation;
 /// hidden1.bias [16], output.weight [2, 16], output.bias [2].
 /// </summary>
 /// <remarks>
-/// Training is deterministic for a plan seed and round on a given device and thread count: initial weights
-/// and batch order come from seeded generators, not from torch's process-wide one. Not thread-safe; use one
+/// Training without differential privacy is deterministic for a plan seed and round on a given device and thread
+/// count: initial weights and batch order come from seeded generators, not from torch's process-wide one. Not thread-safe; use one
 /// trainer per thread.
 /// </remarks>
 public sealed class LocalTrainer : IDisposable
@@ -140,6 +140,10 @@ public sealed class LocalTrainer : IDisposable
     /// With <see cref="PreprocessingKind.Standardize"/>, the statistics are fitted on <paramref name="trainData"/>
     /// (the node's training split) and reused by <see cref="Evaluate"/>. The optimizer starts fresh on each call,
     /// as a federated client does each round.
+    /// With <see cref="TrainingPlan.DifferentialPrivacy"/>, training is DP-SGD: ⌈epochs·N / b⌉ steps (or the plan's
+    /// local steps), with b = min(batchSize, N); batches and noise come from a CSPRNG, so runs do not repeat, and
+    /// <see cref="TrainingResult.TrainLoss"/> is NaN because the loss is not privatized. The guarantee covers the
+    /// returned parameters; the standardization statistics fitted on the split are not privatized either.
     /// </remarks>
     public TrainingResult Train(LabeledDataset trainData, long round = 0)
     {
@@ -154,6 +158,16 @@ public sealed class LocalTrainer : IDisposable
             FitPreprocessing(trainData);
         }
         float[] features = Preprocess(trainData);
+        if (Plan.DifferentialPrivacy is { } dp)
+        {
+            var run = PrivateTrainingLoop.Run(_model, _parameters, Plan, features, trainData, Device);
+            return new TrainingResult(GetParameters(), double.NaN, trainData.Count, run.Steps, run.SamplesProcessed)
+            {
+                DpSteps = run.Steps,
+                SamplingRate = run.SamplingRate,
+                NoiseMultiplier = dp.NoiseMultiplier,
+            };
+        }
         var outcome = TrainingLoop.Run(_model, _parameters, Plan, features, trainData, Device, Seeds.ForBatchOrder(Plan.Seed, round));
         return new TrainingResult(GetParameters(), outcome.MeanLoss, trainData.Count, outcome.Steps, outcome.SamplesProcessed);
     }

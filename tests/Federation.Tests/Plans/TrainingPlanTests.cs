@@ -110,7 +110,7 @@ public sealed class TrainingPlanTests
         { ReferenceJson.Replace("\"kind\":\"mlp\"", "\"kind\":\"cnn\""), "plan.model.hidden: only an mlp has hidden layers, not cnn" },
         { ReferenceJson.Replace("\"seed\":7", "\"seed\":-7"), "plan.seed: -7 must be >= 0" },
         { ReferenceJson.Replace("\"seed\":7", "\"seed\":7,\"seed\":8"), "plan.seed: appears more than once" },
-        { ReferenceJson.Replace("\"seed\":7", "\"seed\":7,\"code\":\"rm -rf /\""), "plan.code: unknown property (allowed: format, model, loss, optimizer, localEpochs, localSteps, batchSize, preprocessing, seed)" },
+        { ReferenceJson.Replace("\"seed\":7", "\"seed\":7,\"code\":\"rm -rf /\""), "plan.code: unknown property (allowed: format, model, loss, optimizer, localEpochs, localSteps, batchSize, preprocessing, seed, differentialPrivacy)" },
         { ReferenceJson.Replace("\"preprocessing\":\"standardize\"", "\"preprocessing\":\"whiten\""), "plan.preprocessing: 'whiten' is not one of 'none', 'standardize'" },
         { ReferenceJson.Replace("\"loss\":\"cross-entropy\"", "\"loss\":\"mse\""), "plan.loss: 'mse' is not one of 'cross-entropy'" },
         { ReferenceJson.Replace("training-plan/1", "training-plan/2"), "plan.format: 'fedbiomed.training-plan/2' is not the supported 'fedbiomed.training-plan/1'" },

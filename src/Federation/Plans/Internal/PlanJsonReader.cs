@@ -29,7 +29,7 @@ internal static class PlanJsonReader
         using (document)
         {
             var root = Properties(document.RootElement, "plan",
-                ["format", "model", "loss", "optimizer", "localEpochs", "localSteps", "batchSize", "preprocessing", "seed"]);
+                ["format", "model", "loss", "optimizer", "localEpochs", "localSteps", "batchSize", "preprocessing", "seed", "differentialPrivacy"]);
 
             string format = String(Required(root, "format", "plan"), "plan.format");
             if (format != TrainingPlan.Format)
@@ -50,6 +50,7 @@ internal static class PlanJsonReader
                     ? PlanNames.ValueOf(PlanNames.Preprocessings, String(pre, "plan.preprocessing"), "plan.preprocessing")
                     : PreprocessingKind.None,
                 Seed = Int64(Required(root, "seed", "plan"), "plan.seed"),
+                DifferentialPrivacy = root.TryGetValue("differentialPrivacy", out var dp) ? ReadPrivacy(dp) : null,
             };
         }
     }
@@ -87,6 +88,20 @@ internal static class PlanJsonReader
             Kind = kind,
             LearningRate = Double(Required(optimizer, "lr", "plan.optimizer"), "plan.optimizer.lr"),
             Momentum = optimizer.TryGetValue("momentum", out var momentum) ? Double(momentum, "plan.optimizer.momentum") : 0,
+        };
+    }
+
+    private static DifferentialPrivacySpec ReadPrivacy(JsonElement element)
+    {
+        const string Path = "plan.differentialPrivacy";
+        var dp = Properties(element, Path, ["noiseMultiplier", "maxGradNorm", "sampling"]);
+        return new DifferentialPrivacySpec
+        {
+            NoiseMultiplier = Double(Required(dp, "noiseMultiplier", Path), $"{Path}.noiseMultiplier"),
+            MaxGradNorm = Double(Required(dp, "maxGradNorm", Path), $"{Path}.maxGradNorm"),
+            Sampling = dp.TryGetValue("sampling", out var sampling)
+                ? PlanNames.ValueOf(PlanNames.Samplings, String(sampling, $"{Path}.sampling"), $"{Path}.sampling")
+                : BatchSampling.Poisson,
         };
     }
 

@@ -49,6 +49,15 @@ internal static class PlanJsonWriter
             json.WriteNumber("batchSize", plan.BatchSize);
             json.WriteString("preprocessing", PlanNames.Preprocessings[plan.Preprocessing]);
             json.WriteNumber("seed", plan.Seed);
+            // Only when set: every plan written before DP-SGD existed keeps its bytes and hash.
+            if (plan.DifferentialPrivacy is { } dp)
+            {
+                json.WriteStartObject("differentialPrivacy");
+                WriteDouble(json, "noiseMultiplier", dp.NoiseMultiplier);
+                WriteDouble(json, "maxGradNorm", dp.MaxGradNorm);
+                json.WriteString("sampling", PlanNames.Samplings[dp.Sampling]);
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

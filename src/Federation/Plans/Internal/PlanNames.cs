@@ -27,6 +27,12 @@ internal static class PlanNames
         [PreprocessingKind.Standardize] = "standardize",
     };
 
+    public static readonly IReadOnlyDictionary<BatchSampling, string> Samplings = new Dictionary<BatchSampling, string>
+    {
+        [BatchSampling.Poisson] = "poisson",
+        [BatchSampling.Fixed] = "fixed",
+    };
+
     public static string NameOf<T>(IReadOnlyDictionary<T, string> names, T value, string field)
         where T : struct, Enum =>
         names.TryGetValue(value, out var name) ? name : throw new TrainingPlanException(field, $"{value} is not a known value");

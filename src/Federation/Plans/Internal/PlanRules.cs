@@ -14,6 +14,8 @@ internal static class PlanRules
     public const int MaxSteps = 10_000_000;
     public const int MaxBatchSize = 1_000_000;
     public const double MaxLearningRate = 10;
+    public const double MaxNoiseMultiplier = 1_000;
+    public const double MaxGradNorm = 1e6;
 
     public static void Validate(TrainingPlan plan)
     {
@@ -50,6 +52,29 @@ internal static class PlanRules
         if (plan.Seed < 0)
         {
             throw new TrainingPlanException("plan.seed", $"{plan.Seed} must be >= 0");
+        }
+        if (plan.DifferentialPrivacy is { } dp)
+        {
+            ValidatePrivacy(dp);
+        }
+    }
+
+    private static void ValidatePrivacy(DifferentialPrivacySpec dp)
+    {
+        PositiveAtMost("plan.differentialPrivacy.noiseMultiplier", dp.NoiseMultiplier, MaxNoiseMultiplier);
+        PositiveAtMost("plan.differentialPrivacy.maxGradNorm", dp.MaxGradNorm, MaxGradNorm);
+        PlanNames.NameOf(PlanNames.Samplings, dp.Sampling, "plan.differentialPrivacy.sampling");
+    }
+
+    private static void PositiveAtMost(string field, double value, double max)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new TrainingPlanException(field, $"{Show(value)} must be > 0");
+        }
+        if (value > max)
+        {
+            throw new TrainingPlanException(field, $"{Show(value)} must be <= {Show(max)}");
         }
     }
 
