@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Federation.Wire;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FedBioMed.Researcher.Transport;
@@ -9,9 +10,10 @@ namespace FedBioMed.Researcher.Transport;
 /// <summary>
 /// The researcher's gRPC endpoint. Every node keeps one Connect stream open: the researcher sends a
 /// challenge, the node answers with a hello signed by its roster identity key, then tasks flow down the
-/// stream and replies flow up.
+/// stream and replies flow up. Streams end when the researcher stops, so its shutdown does not wait on
+/// nodes that would otherwise stay connected for good.
 /// </summary>
-internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<FederationEndpoint> logger)
+internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, ResearcherOptions options, IHostApplicationLifetime lifetime, ILogger<FederationEndpoint> logger)
     : Federation.Wire.FederationService.FederationServiceBase
 {
     public override async Task Connect(IAsyncStreamReader<NodeEnvelope> requestStream, IServerStreamWriter<ResearcherEnvelope> responseStream, ServerCallContext context)
@@ -28,7 +30,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
 
         var session = registry.Register(hello.NodeId, hello.Datasets.ToArray());
         ResearcherLog.NodeConnected(logger, hello.NodeId, hello.Datasets.Count);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed, lifetime.ApplicationStopping);
         var writer = PumpOutboundAsync(session, responseStream, linked.Token);
         try
         {
@@ -50,7 +52,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            // The node went away or a newer stream of the same node replaced this one.
+            // The node went away, a newer stream of the same node replaced this one, or the researcher is stopping.
         }
         catch (IOException ex)
         {

@@ -1,9 +1,11 @@
 using FedBioMed.Aggregation.UpdateEncoding;
 using FedBioMed.Federation;
 using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Hosting;
 using FedBioMed.Node.Storage;
 using FedBioMed.Node.Tasks;
 using FedBioMed.Node.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FedBioMed.Node.Tests.Tasks;
 
@@ -24,22 +26,24 @@ public sealed class TrainingTaskHandlerTests : IDisposable
     };
 
     private readonly TempDirectory _dir = new();
+    private readonly ServiceProvider _services;
     private readonly PlanStore _plans;
     private readonly TrainingTaskHandler _handler;
 
     public TrainingTaskHandlerTests()
     {
+        // Wired as the node wires it, so the handler gets whatever else the node gives it.
         var options = new NodeOptions { NodeId = "hospital-a", ResearcherUrl = "http://127.0.0.1:1", DataDirectory = _dir.Path };
-        var database = new NodeDatabase(_dir.File("node.db"));
-        var datasets = new DatasetStore(database, TimeProvider.System);
-        datasets.Add(new DatasetRegistration("bcw", [Tag], DatasetKind.Csv, TestData.BreastCancerCsv, TargetColumn: TestData.BreastCancerTarget));
-        _plans = new PlanStore(database, TimeProvider.System);
-        _handler = new TrainingTaskHandler(new LocalDataCatalog(datasets, options), _plans, options);
+        _services = new ServiceCollection().AddFedBioMedNode(options).BuildServiceProvider();
+        _services.GetRequiredService<DatasetStore>().Add(
+            new DatasetRegistration("bcw", [Tag], DatasetKind.Csv, TestData.BreastCancerCsv, TargetColumn: TestData.BreastCancerTarget));
+        _plans = _services.GetRequiredService<PlanStore>();
+        _handler = _services.GetRequiredService<TrainingTaskHandler>();
     }
 
     public void Dispose()
     {
-        _handler.Dispose();
+        _services.Dispose();
         _dir.Dispose();
     }
 
