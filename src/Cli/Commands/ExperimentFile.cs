@@ -64,8 +64,8 @@ internal static class ExperimentFile
                 NeighbourDegree = Int(root, "neighbourDegree"),
                 ThresholdFraction = Double(root, "thresholdFraction") ?? 2.0 / 3.0,
                 ClipNorm = Double(root, "clipNorm") ?? 100,
-                StageTimeout = TimeSpan.FromSeconds(Double(root, "stageTimeoutSeconds") ?? 30),
-                TrainingTimeout = TimeSpan.FromSeconds(Double(root, "trainingTimeoutSeconds") ?? 600),
+                StageTimeout = Seconds(root, "stageTimeoutSeconds") ?? TimeSpan.FromSeconds(30),
+                TrainingTimeout = Seconds(root, "trainingTimeoutSeconds") ?? TimeSpan.FromSeconds(600),
             };
             try
             {
@@ -74,6 +74,10 @@ internal static class ExperimentFile
             catch (TrainingPlanException ex)
             {
                 throw new InvalidDataException($"experiment.{ex.Message}");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex); // already "experiment.field: value ..."
             }
             return spec;
         }
@@ -93,6 +97,14 @@ internal static class ExperimentFile
         !root.TryGetProperty(name, out var e) ? null
         : e.ValueKind == JsonValueKind.Number ? e.GetDouble()
         : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not a number");
+
+    /// <summary>Deadlines are capped well below what CancelAfter accepts (about 49 days), so a typo fails here, not mid-experiment.</summary>
+    private const double MaxSeconds = 30 * 24 * 3600;
+
+    private static TimeSpan? Seconds(JsonElement root, string name) =>
+        Double(root, name) is not { } seconds ? null
+        : seconds > 0 && seconds <= MaxSeconds ? TimeSpan.FromSeconds(seconds)
+        : throw new InvalidDataException($"experiment.{name}: {root.GetProperty(name).GetRawText()} must be a positive number of seconds, at most {MaxSeconds} (30 days)");
 
     private static bool? Bool(JsonElement root, string name) =>
         !root.TryGetProperty(name, out var e) ? null
