@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
+using FedBioMed.Crypto;
+
+namespace FedBioMed.Federation.Audit;
+
+/// <summary>
+/// SHA-256 digests (lowercase hex) that audit records carry instead of content. A protocol message's
+/// digest is computed from its fields, not from a transport encoding, so sender and receiver get the same
+/// value whatever carried it: SHA-256 of <c>field("FedBioMed.NET/1") ‖ field("audit/message/" + type) ‖
+/// field(experiment) ‖ field(LE64(round)) ‖ field(session) ‖ fields…</c> with the field encoding of
+/// protocol §6 (<c>field(x) = LE32(len(x)) ‖ x</c>, integers as LE64). A masked input enters through the
+/// SHA-256 of its payload, which the chunked transport carries anyway.
+/// </summary>
+public static class AuditDigest
+{
+    /// <summary>The configuration digest D of protocol §6.1 (what each node signs in its key advertisement).</summary>
+    public static string Config(SecAggConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var builder = new ContextBuilder("secagg/config")
+            .Add(config.Header.ExperimentId).Add(config.Header.Round).Add(config.Header.SessionId)
+            .Add(config.Cohort.Count);
+        foreach (var id in config.Cohort) builder.Add(id);
+        builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits)
+            .Add(unchecked((long)config.MaxAbsInput)).Add(unchecked((long)(config.MaxAbsSum ?? 0)));
+        return Convert.ToHexStringLower(SHA256.HashData(builder.ToArray()));
+    }
+
+    /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
+    public static string Ids(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var hash = new FieldHash("audit/ids");
+        hash.Add(ids.Count);
+        foreach (var id in ids) hash.Add(id);
+        return hash.Finish();
+    }
+
+    /// <summary>Plain SHA-256 of bytes (a model file, a payload).</summary>
+    public static string Bytes(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The digest of a masked input from the SHA-256 of its payload (what the chunked upload carries).</summary>
+    public static string MaskedInput(RoundHeader header, string sender, ReadOnlySpan<byte> payloadSha256)
+    {
+        using var hash = Start(nameof(Aggregation.SecureAggregation.Messages.MaskedInput), header);
+        hash.Add(sender).Add(payloadSha256);
+        return hash.Finish();
+    }
+
+    /// <summary>The digest of any SecAgg+ protocol message.</summary>
+    public static string Message(SecAggMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is MaskedInput masked) return MaskedInput(masked.Header, masked.Sender, SHA256.HashData(masked.Payload ?? []));
+        using var hash = Start(message.GetType().Name, message.Header);
+        switch (message)
+        {
+            case RoundStart m:
+                hash.Add(Convert.FromHexString(Config(m.Config)));
+                break;
+            case KeyAdvertisement m:
+                AddAdvertisement(hash, m);
+                break;
+            case AdvertisedKeys m:
+                hash.Add(m.Advertisements.Count);
+                foreach (var ad in m.Advertisements) AddAdvertisement(hash, ad);
+                break;
+            case EncryptedShares m:
+                hash.Add(m.Sender);
+                AddShares(hash, m.Shares);
+                break;
+            case ForwardedShares m:
+                AddShares(hash, m.Shares);
+                break;
+            case SurvivorSet m:
+                AddIds(hash, m.Survivors);
+                break;
+            case ConsistencySignature m:
+                hash.Add(m.Sender).Add(m.Signature ?? []);
+                break;
+            case UnmaskRequest m:
+                AddIds(hash, m.Survivors);
+                hash.Add(m.Signatures.Count);
+                foreach (var s in m.Signatures) hash.Add(s.Sender).Add(s.Signature ?? []);
+                hash.Add(m.Requests.Count);
+                foreach (var r in m.Requests) hash.Add(r.Owner).Add((long)r.Kind);
+                break;
+            case UnmaskResponse m:
+                hash.Add(m.Sender).Add(m.Shares.Count);
+                foreach (var s in m.Shares) hash.Add(s.Owner).Add((long)s.Kind).Add(s.Index).Add(s.Value ?? []);
+                break;
+            default:
+                throw new ArgumentException($"no audit digest for {message.GetType().Name}", nameof(message));
+        }
+        return hash.Finish();
+    }
+
+    private static FieldHash Start(string type, RoundHeader header)
+    {
+        var hash = new FieldHash("audit/message/" + type);
+        hash.Add(header.ExperimentId).Add(header.Round).Add(header.SessionId ?? []);
+        return hash;
+    }
+
+    private static void AddAdvertisement(FieldHash hash, KeyAdvertisement ad) =>
+        hash.Add(ad.Sender).Add(ad.ChannelPublicKey ?? []).Add(ad.MaskingPublicKey ?? []).Add(ad.Signature ?? []);
+
+    private static void AddShares(FieldHash hash, IReadOnlyList<EncryptedShare> shares)
+    {
+        hash.Add(shares.Count);
+        foreach (var share in shares) hash.Add(share.Sender).Add(share.Receiver).Add(share.Ciphertext ?? []);
+    }
+
+    private static void AddIds(FieldHash hash, IReadOnlyList<string> ids)
+    {
+        hash.Add(ids.Count);
+        foreach (var id in ids) hash.Add(id);
+    }
+
+    /// <summary>SHA-256 over length-prefixed fields, streamed (no copy of large fields).</summary>
+    private sealed class FieldHash : IDisposable
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public FieldHash(string purpose) => Add(ContextBuilder.Label).Add(purpose);
+
+        public FieldHash Add(ReadOnlySpan<byte> field)
+        {
+            Span<byte> length = stackalloc byte[sizeof(int)];
+            BinaryPrimitives.WriteInt32LittleEndian(length, field.Length);
+            _hash.AppendData(length);
+            _hash.AppendData(field);
+            return this;
+        }
+
+        public FieldHash Add(string field) => Add(Encoding.UTF8.GetBytes(field));
+
+        public FieldHash Add(long value)
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+            return Add(bytes);
+        }
+
+        public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public void Dispose() => _hash.Dispose();
+    }
+}

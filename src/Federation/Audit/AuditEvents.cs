@@ -1,0 +1,62 @@
+namespace FedBioMed.Federation.Audit;
+
+/// <summary>
+/// The fixed vocabulary of audit-trail events. Stage events carry a rank; within one (experiment, round)
+/// a participant's ranked events must not go backwards (<see cref="Verification.AuditVerifier"/>).
+/// <list type="table">
+/// <listheader><term>event</term><description>written when / attrs</description></listheader>
+/// <item><term>trail.start</term><description>first record of every trail: <c>public_key</c> (hex Ed25519), <c>run</c>, <c>role</c> (researcher|node), <c>format</c>.</description></item>
+/// <item><term>policy</term><description>a node's privacy policy (not bound to a round): <c>min_threshold</c>, <c>min_cohort_size</c>, <c>max_epsilon</c>, <c>min_noise_multiplier</c>, <c>require_secagg</c> (each optional).</description></item>
+/// <item><term>round.start</term><description>rank 0. The round's parameters as this participant holds them: <c>config_sha256</c> (the SecAgg configuration digest of protocol §6.1), <c>secagg</c>, <c>threshold</c>, <c>degree</c>, <c>cohort</c> (list), <c>cohort_size</c>, <c>word_bits</c>, <c>vector_length</c>, optional <c>dp.noise_multiplier</c>, <c>dp.clip_norm</c>, <c>dp.epsilon</c>, <c>dp.delta</c>.</description></item>
+/// <item><term>keys.advertised</term><description>rank 1. Node: it sent its signed key advertisement (<c>sha256</c>). Researcher: it relayed the advertisements (<c>count</c>).</description></item>
+/// <item><term>message.sent</term><description>unranked. <c>type</c>, <c>sha256</c> (<see cref="AuditDigest"/>), <c>from</c>, <c>to</c>, optional <c>bytes</c>.</description></item>
+/// <item><term>message.received</term><description>unranked. Same attrs as message.sent.</description></item>
+/// <item><term>survivors.seen</term><description>rank 2. The survivor set announced (researcher) or shown (node): <c>survivors</c> (list), <c>survivors_sha256</c>.</description></item>
+/// <item><term>consistency.signed</term><description>rank 3. A node signed a survivor set: <c>survivors_sha256</c>.</description></item>
+/// <item><term>unmask.requested</term><description>rank 4. Shares asked of <c>node</c>: <c>requests</c> ("owner:kind" list), <c>survivors</c>, <c>survivors_sha256</c>.</description></item>
+/// <item><term>unmask.revealed</term><description>rank 5. Shares <c>node</c> revealed: <c>revealed</c> ("owner:kind" list).</description></item>
+/// <item><term>refused</term><description>terminal for the round. <c>reason</c>, <c>message</c>.</description></item>
+/// <item><term>round.aborted</term><description>terminal for the round (researcher). <c>reason</c>.</description></item>
+/// <item><term>round.result</term><description>rank 6, terminal. <c>model_sha256</c>, optional <c>survivors</c>, <c>survivors_sha256</c>, <c>dropped</c>.</description></item>
+/// <item><term>dp.spent</term><description>unranked. Privacy spent so far: <c>epsilon</c>, <c>delta</c>.</description></item>
+/// </list>
+/// Lists are comma-separated with <c>%</c>, <c>,</c> and <c>:</c> percent-escaped in ids (<see cref="AuditLists"/>);
+/// share kinds are <c>SelfMaskSeed</c> and <c>MaskingKey</c>.
+/// </summary>
+public static class AuditEvents
+{
+    public const string TrailStart = "trail.start";
+    public const string Policy = "policy";
+    public const string RoundStart = "round.start";
+    public const string KeysAdvertised = "keys.advertised";
+    public const string MessageSent = "message.sent";
+    public const string MessageReceived = "message.received";
+    public const string SurvivorsSeen = "survivors.seen";
+    public const string ConsistencySigned = "consistency.signed";
+    public const string UnmaskRequested = "unmask.requested";
+    public const string UnmaskRevealed = "unmask.revealed";
+    public const string Refused = "refused";
+    public const string RoundAborted = "round.aborted";
+    public const string RoundResult = "round.result";
+    public const string DpSpent = "dp.spent";
+
+    private static readonly Dictionary<string, int> Ranks = new(StringComparer.Ordinal)
+    {
+        [RoundStart] = 0, [KeysAdvertised] = 1, [SurvivorsSeen] = 2, [ConsistencySigned] = 3,
+        [UnmaskRequested] = 4, [UnmaskRevealed] = 5, [RoundResult] = 6,
+    };
+
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        TrailStart, Policy, RoundStart, KeysAdvertised, MessageSent, MessageReceived, SurvivorsSeen,
+        ConsistencySigned, UnmaskRequested, UnmaskRevealed, Refused, RoundAborted, RoundResult, DpSpent,
+    };
+
+    /// <summary>Every event name, in no particular order.</summary>
+    public static IReadOnlyCollection<string> All => Known;
+
+    public static bool IsKnown(string @event) => Known.Contains(@event);
+
+    /// <summary>The stage rank of a ranked event, or null for unranked ones.</summary>
+    public static int? RankOf(string @event) => Ranks.TryGetValue(@event, out var rank) ? rank : null;
+}

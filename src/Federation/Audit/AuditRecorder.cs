@@ -1,0 +1,183 @@
+using System.Globalization;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
+
+namespace FedBioMed.Federation.Audit;
+
+/// <summary>
+/// What a node or the researcher calls at each protocol step: turns protocol objects into audit events
+/// (ids, counts and digests only) and hands them to a sink. Call <c>Received</c> before handling a
+/// message and <c>Sent</c> after producing one; the stage events after the matching message.
+/// </summary>
+public sealed class AuditRecorder(IAuditSink sink)
+{
+    private readonly IAuditSink _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+
+    public string ParticipantId => _sink.ParticipantId;
+
+    /// <summary>A node's policy; record it when the node starts and whenever it changes.</summary>
+    public void Policy(AuditPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.RequireSecAgg] = Bool(policy.RequireSecAgg) };
+        if (policy.MinThreshold is { } t) attrs[AuditAttrs.MinThreshold] = Int(t);
+        if (policy.MinCohortSize is { } n) attrs[AuditAttrs.MinCohortSize] = Int(n);
+        if (policy.MaxEpsilon is { } e) attrs[AuditAttrs.MaxEpsilon] = Number(e);
+        if (policy.MinNoiseMultiplier is { } z) attrs[AuditAttrs.MinNoiseMultiplier] = Number(z);
+        _sink.Append(AuditEvents.Policy, null, null, null, attrs);
+    }
+
+    /// <summary>A secure-aggregation round's parameters, as this participant holds them.</summary>
+    public void RoundStart(SecAggConfig config, AuditDpParameters? dp = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var attrs = CohortAttrs(config.Cohort, dp);
+        attrs[AuditAttrs.SecAgg] = Bool(true);
+        attrs[AuditAttrs.ConfigSha256] = AuditDigest.Config(config);
+        attrs[AuditAttrs.Threshold] = Int(config.Threshold);
+        attrs[AuditAttrs.Degree] = Int(config.NeighbourDegree);
+        attrs[AuditAttrs.WordBits] = Int(config.WordBits);
+        attrs[AuditAttrs.VectorLength] = Int(config.VectorLength);
+        Append(AuditEvents.RoundStart, config.Header, attrs);
+    }
+
+    /// <summary>A round without secure aggregation (the researcher sees each update).</summary>
+    public void RoundStart(string experimentId, long round, IReadOnlyList<string> cohort, AuditDpParameters? dp = null)
+    {
+        var attrs = CohortAttrs(cohort, dp);
+        attrs[AuditAttrs.SecAgg] = Bool(false);
+        attrs[AuditAttrs.ConfigSha256] = AuditDigest.Ids([experimentId, Int(round), .. cohort, dp?.ToString() ?? ""]);
+        _sink.Append(AuditEvents.RoundStart, experimentId, round, null, attrs);
+    }
+
+    public void Sent(SecAggMessage message, string to, long? bytes = null) =>
+        Message(AuditEvents.MessageSent, message.Header, message.GetType().Name, AuditDigest.Message(message), ParticipantId, to, bytes);
+
+    public void Received(SecAggMessage message, string from, long? bytes = null) =>
+        Message(AuditEvents.MessageReceived, message.Header, message.GetType().Name, AuditDigest.Message(message), from, ParticipantId, bytes);
+
+    /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
+    public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
+        Message(AuditEvents.MessageSent, experimentId, round, session, type, sha256, ParticipantId, to, bytes);
+
+    public void Received(string experimentId, long round, string? session, string type, string sha256, string from, long? bytes = null) =>
+        Message(AuditEvents.MessageReceived, experimentId, round, session, type, sha256, from, ParticipantId, bytes);
+
+    /// <summary>Node: after sending its advertisement. Researcher: after relaying <paramref name="count"/> advertisements.</summary>
+    public void KeysAdvertised(RoundHeader header, int count, KeyAdvertisement? own = null)
+    {
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) };
+        if (own is not null) attrs[AuditAttrs.Sha256] = AuditDigest.Message(own);
+        Append(AuditEvents.KeysAdvertised, header, attrs);
+    }
+
+    /// <summary>The survivor set announced (researcher) or shown (node).</summary>
+    public void SurvivorsSeen(RoundHeader header, IReadOnlyList<string> survivors) =>
+        Append(AuditEvents.SurvivorsSeen, header, SurvivorAttrs(survivors));
+
+    public void ConsistencySigned(RoundHeader header, IReadOnlyList<string> survivors) =>
+        Append(AuditEvents.ConsistencySigned, header, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) });
+
+    /// <summary>The shares asked of <paramref name="node"/> (a node records its own id; the researcher the recipient's).</summary>
+    public void UnmaskRequested(UnmaskRequest request, string node)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var attrs = SurvivorAttrs(request.Survivors);
+        attrs[AuditAttrs.Node] = node;
+        attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
+        Append(AuditEvents.UnmaskRequested, request.Header, attrs);
+    }
+
+    public void UnmaskRevealed(UnmaskResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Append(AuditEvents.UnmaskRevealed, response.Header, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Node] = response.Sender,
+            [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, s.Kind.ToString()))),
+        });
+    }
+
+    public void Refused(RoundHeader header, SecAggRefusedException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        Refused(header.ExperimentId, header.Round, Session(header), refusal.Reason.ToString(), refusal.Message);
+    }
+
+    public void Refused(string experimentId, long round, string? session, string reason, string message) =>
+        _sink.Append(AuditEvents.Refused, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Reason] = reason,
+            [AuditAttrs.Message] = message,
+        });
+
+    public void RoundAborted(string experimentId, long round, string? session, string reason) =>
+        _sink.Append(AuditEvents.RoundAborted, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Reason] = reason });
+
+    /// <summary>The round's global model (its SHA-256), and, when known, who survived and who dropped.</summary>
+    public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null)
+    {
+        var attrs = survivors is null ? new Dictionary<string, string>(StringComparer.Ordinal) : SurvivorAttrs(survivors);
+        attrs[AuditAttrs.ModelSha256] = modelSha256;
+        if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
+        _sink.Append(AuditEvents.RoundResult, experimentId, round, session, attrs);
+    }
+
+    /// <summary>The privacy spent so far in the experiment, at the given δ.</summary>
+    public void DpSpent(string experimentId, long round, double epsilon, double delta) =>
+        _sink.Append(AuditEvents.DpSpent, experimentId, round, null, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Epsilon] = Number(epsilon),
+            [AuditAttrs.Delta] = Number(delta),
+        });
+
+    /// <summary>Lowercase hex of a session id, as records carry it.</summary>
+    public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
+
+    private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
+        _sink.Append(@event, header.ExperimentId, header.Round, Session(header), attrs);
+
+    private void Message(string @event, RoundHeader header, string type, string sha256, string from, string to, long? bytes) =>
+        Message(@event, header.ExperimentId, header.Round, Session(header), type, sha256, from, to, bytes);
+
+    private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes)
+    {
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Type] = type, [AuditAttrs.Sha256] = sha256, [AuditAttrs.From] = from, [AuditAttrs.To] = to,
+        };
+        if (bytes is { } b) attrs[AuditAttrs.Bytes] = b.ToString(CultureInfo.InvariantCulture);
+        _sink.Append(@event, experimentId, round, session, attrs);
+    }
+
+    private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Cohort] = AuditLists.Join(cohort),
+            [AuditAttrs.CohortSize] = Int(cohort.Count),
+        };
+        if (dp is not null)
+        {
+            attrs[AuditAttrs.DpNoiseMultiplier] = Number(dp.NoiseMultiplier);
+            if (dp.ClipNorm is { } c) attrs[AuditAttrs.DpClipNorm] = Number(c);
+            if (dp.Epsilon is { } e) attrs[AuditAttrs.DpEpsilon] = Number(e);
+            if (dp.Delta is { } d) attrs[AuditAttrs.DpDelta] = Number(d);
+        }
+        return attrs;
+    }
+
+    private static Dictionary<string, string> SurvivorAttrs(IReadOnlyList<string> survivors) =>
+        new(StringComparer.Ordinal)
+        {
+            [AuditAttrs.Survivors] = AuditLists.Join(survivors),
+            [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors),
+        };
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}

@@ -1,0 +1,14 @@
+namespace FedBioMed.Federation.Audit;
+
+/// <summary>
+/// Where audit events go: straight into a participant's trail (<see cref="AuditTrailWriter"/>), or into a span
+/// that the OpenTelemetry pipeline turns into a trail record (<see cref="ActivityAuditSink"/>).
+/// </summary>
+public interface IAuditSink
+{
+    /// <summary>The participant the events are recorded for.</summary>
+    string ParticipantId { get; }
+
+    /// <summary>Records one event (<see cref="AuditEvents"/>).</summary>
+    void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs);
+}

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FedBioMed.Federation.Audit.Internal;
+
+/// <summary>One line of a trail file as read: its text, its hash and the record it parses to (if any).</summary>
+internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error);
+
+/// <summary>A trail file split into lines; a last line without its newline is kept apart as torn.</summary>
+internal sealed class TrailFile
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private TrailFile(string path, IReadOnlyList<TrailLine> lines, int? tornLineNumber)
+    {
+        Path = path;
+        Lines = lines;
+        TornLineNumber = tornLineNumber;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<TrailLine> Lines { get; }
+
+    /// <summary>The line number (1-based) of an incomplete last line, or null when the file ends with a newline.</summary>
+    public int? TornLineNumber { get; }
+
+    public static TrailFile Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var lines = new List<TrailLine>();
+        var start = 0;
+        var number = 0;
+        while (start < bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0) return new TrailFile(path, lines, number + 1);
+            number++;
+            lines.Add(ParseLine(number, bytes.AsSpan(start, end - start)));
+            start = end + 1;
+        }
+        return new TrailFile(path, lines, null);
+    }
+
+    public static string HashHex(ReadOnlySpan<byte> line) => Convert.ToHexStringLower(SHA256.HashData(line));
+
+    private static TrailLine ParseLine(int number, ReadOnlySpan<byte> bytes)
+    {
+        var hash = HashHex(bytes);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new TrailLine(number, "", hash, null, "not valid UTF-8");
+        }
+        var record = AuditJson.TryParse(text, out var error);
+        return new TrailLine(number, text, hash, record, error);
+    }
+}

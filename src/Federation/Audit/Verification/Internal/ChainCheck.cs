@@ -1,0 +1,135 @@
+using FedBioMed.Crypto;
+using FedBioMed.Federation.Audit.Internal;
+
+namespace FedBioMed.Federation.Audit.Verification.Internal;
+
+/// <summary>
+/// One trail on its own: header, canonical lines, signatures under the header's key, seq contiguity and
+/// order, and the prev-hash links. Each break is reported once: a record after an edited one is not
+/// blamed for its prev link, nor a record after a gap.
+/// </summary>
+internal static class ChainCheck
+{
+    public static CheckedTrail Check(TrailFile file, List<AuditFinding> findings)
+    {
+        var trail = new CheckedTrail(file);
+        void Report(string rule, long? seq, string message) => findings.Add(new AuditFinding(rule, file.Path, seq, message));
+
+        if (file.Lines.Count == 0 && file.TornLineNumber is null)
+        {
+            Report(AuditRules.Header, null, "the trail is empty");
+            return trail;
+        }
+        ReadHeader(file, trail, Report);
+
+        var signatureOk = new Dictionary<int, bool>();
+        foreach (var line in file.Lines)
+        {
+            if (line.Record is not { } record)
+            {
+                Report(AuditRules.Malformed, null, $"line {line.LineNumber}: {line.Error}");
+                continue;
+            }
+            var ok = trail.PublicKey is not null && SignatureVerifies(trail.PublicKey, record);
+            signatureOk[line.LineNumber] = ok;
+            if (trail.PublicKey is not null && !ok)
+                Report(AuditRules.Signature, record.Seq, $"signature of record {record.Seq} ({record.Event}) does not verify under the key of '{trail.Participant}': the record was altered or signed by another key");
+            if (!ok) continue;
+            if (trail.Participant is not null && !string.Equals(record.Participant, trail.Participant, StringComparison.Ordinal))
+                Report(AuditRules.Participant, record.Seq, $"record names participant '{record.Participant}' in the trail of '{trail.Participant}'");
+            else if (!AuditEvents.IsKnown(record.Event))
+                Report(AuditRules.UnknownEvent, record.Seq, $"event '{record.Event}' is not in the vocabulary");
+            else if (record.Event == AuditEvents.TrailStart && line.LineNumber != 1)
+                Report(AuditRules.Header, record.Seq, "a second trail.start inside the trail");
+            else
+                trail.Valid.Add(record);
+        }
+
+        CheckSequence(file, signatureOk, Report);
+        if (file.TornLineNumber is { } torn)
+            Report(AuditRules.Torn, null, $"line {torn} is incomplete (no newline): the writer stopped in the middle of a record");
+        trail.Valid.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        return trail;
+    }
+
+    private static void ReadHeader(TrailFile file, CheckedTrail trail, Action<string, long?, string> report)
+    {
+        var header = file.Lines.Count > 0 ? file.Lines[0].Record : null;
+        if (header is null || header.Event != AuditEvents.TrailStart || header.Seq != 0 || header.Prev != AuditRecord.GenesisPrev)
+        {
+            report(AuditRules.Header, header?.Seq, "the first record is not a trail.start header with seq 0 and a zero prev: no key to check signatures with");
+            return;
+        }
+        byte[]? key = null;
+        try
+        {
+            key = Convert.FromHexString(header.Attr(AuditAttrs.PublicKey) ?? "");
+        }
+        catch (FormatException)
+        {
+        }
+        if (key is not { Length: Ed25519.PublicKeySize } || string.IsNullOrEmpty(header.Attr(AuditAttrs.Run)))
+        {
+            report(AuditRules.Header, 0, "the trail.start header lacks a 32-byte public_key or a run id");
+            return;
+        }
+        trail.PublicKey = key;
+        trail.Participant = header.Participant;
+        trail.Run = header.Attr(AuditAttrs.Run);
+        trail.Role = header.Attr(AuditAttrs.Role) ?? AuditRoles.Node;
+    }
+
+    private static void CheckSequence(TrailFile file, Dictionary<int, bool> signatureOk, Action<string, long?, string> report)
+    {
+        var bySeq = new Dictionary<long, TrailLine>();
+        var highest = -1L;
+        foreach (var line in file.Lines)
+        {
+            if (line.Record is not { } record) continue;
+            if (!bySeq.TryAdd(record.Seq, line))
+                report(AuditRules.Order, record.Seq, $"seq {record.Seq} appears twice (lines {bySeq[record.Seq].LineNumber} and {line.LineNumber})");
+            else if (record.Seq < highest)
+                report(AuditRules.Order, record.Seq, $"record {record.Seq} comes after record {highest}: records were reordered");
+            highest = Math.Max(highest, record.Seq);
+        }
+
+        var missingFrom = -1L;
+        for (var seq = 0L; seq <= highest; seq++)
+        {
+            if (!bySeq.ContainsKey(seq))
+            {
+                if (missingFrom < 0) missingFrom = seq;
+                continue;
+            }
+            if (missingFrom >= 0)
+            {
+                var range = missingFrom == seq - 1 ? $"record {missingFrom} is" : $"records {missingFrom}..{seq - 1} are";
+                report(AuditRules.Gap, seq, $"{range} missing before record {seq}: removed from the trail");
+                missingFrom = -1;
+                continue;
+            }
+            if (seq == 0) continue;
+            var line = bySeq[seq];
+            var before = bySeq[seq - 1];
+            if (!signatureOk.GetValueOrDefault(line.LineNumber) || !signatureOk.GetValueOrDefault(before.LineNumber)) continue;
+            if (!string.Equals(line.Record!.Prev, before.Hash, StringComparison.Ordinal))
+                report(AuditRules.Prev, seq, $"record {seq} does not chain to record {seq - 1} (prev {Short(line.Record.Prev)}, expected {Short(before.Hash)}): it was taken from another trail or run");
+        }
+    }
+
+    internal static bool SignatureVerifies(byte[] publicKey, AuditRecord record)
+    {
+        byte[] signature;
+        try
+        {
+            signature = Convert.FromHexString(record.Sig);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return Ed25519.Verify(publicKey, AuditJson.SignedBytes(record), signature);
+    }
+
+    internal static string Short(string hex) => hex.Length > 12 ? hex[..12] + "…" : hex;
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using FedBioMed.Aggregation.SecureAggregation;
+
+namespace FedBioMed.Federation.Telemetry;
+
+/// <summary>
+/// The federation's one <see cref="System.Diagnostics.ActivitySource"/> and one <see cref="System.Diagnostics.Metrics.Meter"/>,
+/// both named <see cref="Name"/>, with helpers for the spans and instruments of a run. Spans carry ids,
+/// sizes, counts and hashes, never data, updates, keys or shares. Every helper is cheap when nobody listens
+/// (a start returns null).
+/// </summary>
+public static class FederationTelemetry
+{
+    public const string Name = "FedBioMed.Federation";
+
+    public static readonly ActivitySource ActivitySource = new(Name, "1.0.0");
+
+    public static readonly Meter Meter = new(Name, "1.0.0");
+
+    private static readonly Counter<long> RoundsCompletedCounter = Meter.CreateCounter<long>("fedbiomed.rounds.completed", "{round}", "Rounds that produced a global model.");
+    private static readonly Counter<long> RoundsAbortedCounter = Meter.CreateCounter<long>("fedbiomed.rounds.aborted", "{round}", "Rounds that ended without a result.");
+    private static readonly Histogram<double> StageDurationHistogram = Meter.CreateHistogram<double>("fedbiomed.stage.duration", "s", "Time spent in one protocol stage.");
+    private static readonly Counter<long> BytesCounter = Meter.CreateCounter<long>("fedbiomed.transferred", "By", "Bytes sent and received, by direction and message kind.");
+    private static readonly Counter<long> DropoutsCounter = Meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
+    private static readonly Histogram<double> EpsilonHistogram = Meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
+
+    /// <summary>The span of a whole experiment (researcher side).</summary>
+    public static Activity? StartExperiment(string experimentId, int rounds, string? planSha256 = null)
+    {
+        var activity = ActivitySource.StartActivity("experiment");
+        activity?.SetTag(TelemetryTags.ExperimentId, experimentId);
+        activity?.SetTag(TelemetryTags.Rounds, rounds);
+        if (planSha256 is not null) activity?.SetTag(TelemetryTags.PlanSha256, planSha256);
+        return activity;
+    }
+
+    /// <summary>The span of one round.</summary>
+    public static Activity? StartRound(string experimentId, long round, int cohortSize, int? threshold = null, byte[]? sessionId = null)
+    {
+        var activity = ActivitySource.StartActivity("round");
+        if (activity is null) return null;
+        activity.SetTag(TelemetryTags.ExperimentId, experimentId);
+        activity.SetTag(TelemetryTags.Round, round);
+        activity.SetTag(TelemetryTags.CohortSize, cohortSize);
+        if (threshold is { } t) activity.SetTag(TelemetryTags.Threshold, t);
+        if (sessionId is not null) activity.SetTag(TelemetryTags.SessionId, Convert.ToHexStringLower(sessionId));
+        return activity;
+    }
+
+    /// <summary>
+    /// A span for one SecAgg+ stage; disposing the scope ends it and records the stage duration.
+    /// <code>using (FederationTelemetry.Stage(SecAggStage.ShareKeys, header)) { ... }</code>
+    /// </summary>
+    public static StageScope Stage(SecAggStage stage, RoundHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var activity = ActivitySource.StartActivity("secagg " + StageName(stage));
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryTags.Stage, StageName(stage));
+            activity.SetTag(TelemetryTags.ExperimentId, header.ExperimentId);
+            activity.SetTag(TelemetryTags.Round, header.Round);
+            activity.SetTag(TelemetryTags.SessionId, Convert.ToHexStringLower(header.SessionId));
+        }
+        return new StageScope(stage, activity);
+    }
+
+    /// <summary>The span of a task a node runs for the researcher (train, evaluate, statistics).</summary>
+    public static Activity? StartNodeTask(string nodeId, string task, string experimentId, long round, string? payloadSha256 = null, long? payloadBytes = null)
+    {
+        var activity = ActivitySource.StartActivity("node " + task, ActivityKind.Consumer);
+        if (activity is null) return null;
+        activity.SetTag(TelemetryTags.NodeId, nodeId);
+        activity.SetTag(TelemetryTags.Task, task);
+        activity.SetTag(TelemetryTags.ExperimentId, experimentId);
+        activity.SetTag(TelemetryTags.Round, round);
+        if (payloadSha256 is not null) activity.SetTag(TelemetryTags.PayloadSha256, payloadSha256);
+        if (payloadBytes is { } b) activity.SetTag(TelemetryTags.PayloadBytes, b);
+        return activity;
+    }
+
+    /// <summary>
+    /// A zero-length span carrying one audit event; <see cref="Audit.AuditTrailProcessor"/> writes it into
+    /// <paramref name="participant"/>'s trail when the span ends (here, at once). Null when nobody listens.
+    /// </summary>
+    public static Activity? RecordAuditEvent(string participant, string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    {
+        ArgumentNullException.ThrowIfNull(attrs);
+        var tags = new ActivityTagsCollection
+        {
+            [TelemetryTags.AuditEvent] = @event,
+            [TelemetryTags.AuditParticipant] = participant,
+        };
+        if (experiment is not null) tags[TelemetryTags.ExperimentId] = experiment;
+        if (round is { } r) tags[TelemetryTags.Round] = r;
+        if (session is not null) tags[TelemetryTags.SessionId] = session;
+        foreach (var (key, value) in attrs) tags[TelemetryTags.AuditAttrPrefix + key] = value;
+        var activity = ActivitySource.StartActivity("audit " + @event, ActivityKind.Internal, parentContext: default, tags);
+        activity?.Stop();
+        return activity;
+    }
+
+    public static void RoundCompleted(string role) => RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));
+
+    public static void RoundAborted(string role, SecAggStage? stage = null) =>
+        RoundsAbortedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role), new KeyValuePair<string, object?>(TelemetryTags.Stage, stage is { } s ? StageName(s) : "none"));
+
+    public static void StageCompleted(SecAggStage stage, TimeSpan duration) =>
+        StageDurationHistogram.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Stage, StageName(stage)));
+
+    public static void BytesSent(long bytes, string kind) =>
+        BytesCounter.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "sent"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+
+    public static void BytesReceived(long bytes, string kind) =>
+        BytesCounter.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "received"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+
+    public static void Dropouts(int count)
+    {
+        if (count > 0) DropoutsCounter.Add(count);
+    }
+
+    public static void EpsilonSpent(string experimentId, double epsilon) =>
+        EpsilonHistogram.Record(epsilon, new KeyValuePair<string, object?>(TelemetryTags.ExperimentId, experimentId));
+
+    /// <summary>snake_case stage names used in span names and the <c>stage</c> tag.</summary>
+    public static string StageName(SecAggStage stage) => stage switch
+    {
+        SecAggStage.AdvertiseKeys => "advertise_keys",
+        SecAggStage.ShareKeys => "share_keys",
+        SecAggStage.MaskedInput => "masked_input",
+        SecAggStage.ConsistencyCheck => "consistency_check",
+        SecAggStage.Unmask => "unmask",
+        SecAggStage.Completed => "completed",
+        SecAggStage.Aborted => "aborted",
+        _ => stage.ToString(),
+    };
+}
+
+/// <summary>Ends a stage span and records its duration when disposed.</summary>
+public sealed class StageScope : IDisposable
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly SecAggStage _stage;
+    private bool _disposed;
+
+    internal StageScope(SecAggStage stage, Activity? activity)
+    {
+        _stage = stage;
+        Activity = activity;
+    }
+
+    public Activity? Activity { get; }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        FederationTelemetry.StageCompleted(_stage, Stopwatch.GetElapsedTime(_started));
+        Activity?.Dispose();
+    }
+}
