@@ -15,6 +15,8 @@ public static class AuditAttrs
     public const string Bytes = "bytes";
     public const string Count = "count";
     public const string Node = "node";
+    public const string Authored = "authored";
+    public const string Relayed = "relayed";
 
     public const string ConfigSha256 = "config_sha256";
     public const string SecAgg = "secagg";
@@ -53,4 +55,6 @@ public static class AuditRoles
 {
     public const string Researcher = "researcher";
     public const string Node = "node";
+    public const string Authored = "authored";
+    public const string Relayed = "relayed";
 }

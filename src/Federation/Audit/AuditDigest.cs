@@ -99,6 +99,41 @@ public static class AuditDigest
         return hash.Finish();
     }
 
+    /// <summary>
+    /// The items of a node's message that the server relays to others, as (final receiver, digest): its key
+    /// advertisement and consistency signature ("*": every holder), each encrypted share (its receiver).
+    /// Null for other messages.
+    /// </summary>
+    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message) => message switch
+    {
+        KeyAdvertisement m => [("*", Message(m))],
+        ConsistencySignature m => [("*", Message(m))],
+        EncryptedShares m => m.Shares.Select(s => (s.Receiver, Share(m.Header, s))).ToArray(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The items of a server message that other nodes authored, as (author, digest), matching
+    /// <see cref="AuthoredItems"/> of the author's message when the server relayed them unchanged. Null for
+    /// other messages.
+    /// </summary>
+    public static IReadOnlyList<(string Author, string Sha256)>? RelayedItems(SecAggMessage message) => message switch
+    {
+        AdvertisedKeys m => m.Advertisements.Select(a => (a.Sender, Message(a))).ToArray(),
+        ForwardedShares m => m.Shares.Select(s => (s.Sender, Share(m.Header, s))).ToArray(),
+        UnmaskRequest m => m.Signatures.Select(s => (s.Sender, Message(s))).ToArray(),
+        _ => null,
+    };
+
+    /// <summary>One encrypted share as it travels inside a message of <paramref name="header"/>'s round.</summary>
+    public static string Share(RoundHeader header, EncryptedShare share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        using var hash = Start(nameof(EncryptedShare), header);
+        hash.Add(share.Sender).Add(share.Receiver).Add(share.Ciphertext ?? []);
+        return hash.Finish();
+    }
+
     private static FieldHash Start(string type, RoundHeader header)
     {
         var hash = new FieldHash("audit/message/" + type);

@@ -50,11 +50,13 @@ public sealed class AuditRecorder(IAuditSink sink)
         _sink.Append(AuditEvents.RoundStart, experimentId, round, null, attrs);
     }
 
+    /// <summary>A protocol message this participant sent; a node's message lists the items the server may relay (<c>authored</c>).</summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(AuditEvents.MessageSent, message.Header, message.GetType().Name, AuditDigest.Message(message), ParticipantId, to, bytes);
+        Message(AuditEvents.MessageSent, message, ParticipantId, to, bytes);
 
+    /// <summary>A protocol message this participant received; a relay lists the items it carries and their authors (<c>relayed</c>).</summary>
     public void Received(SecAggMessage message, string from, long? bytes = null) =>
-        Message(AuditEvents.MessageReceived, message.Header, message.GetType().Name, AuditDigest.Message(message), from, ParticipantId, bytes);
+        Message(AuditEvents.MessageReceived, message, from, ParticipantId, bytes);
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
@@ -137,17 +139,26 @@ public sealed class AuditRecorder(IAuditSink sink)
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
         _sink.Append(@event, header.ExperimentId, header.Round, Session(header), attrs);
 
-    private void Message(string @event, RoundHeader header, string type, string sha256, string from, string to, long? bytes) =>
-        Message(@event, header.ExperimentId, header.Round, Session(header), type, sha256, from, to, bytes);
+    private void Message(string @event, SecAggMessage message, string from, string to, long? bytes)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var attrs = MessageAttrs(message.GetType().Name, AuditDigest.Message(message), from, to, bytes);
+        if (AuditDigest.AuthoredItems(message) is { } authored) attrs[AuditAttrs.Authored] = AuditLists.JoinPairs(authored);
+        if (AuditDigest.RelayedItems(message) is { } relayed) attrs[AuditAttrs.Relayed] = AuditLists.JoinPairs(relayed);
+        Append(@event, message.Header, attrs);
+    }
 
-    private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes)
+    private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes) =>
+        _sink.Append(@event, experimentId, round, session, MessageAttrs(type, sha256, from, to, bytes));
+
+    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
     {
         var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [AuditAttrs.Type] = type, [AuditAttrs.Sha256] = sha256, [AuditAttrs.From] = from, [AuditAttrs.To] = to,
         };
         if (bytes is { } b) attrs[AuditAttrs.Bytes] = b.ToString(CultureInfo.InvariantCulture);
-        _sink.Append(@event, experimentId, round, session, attrs);
+        return attrs;
     }
 
     private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp)

@@ -35,6 +35,10 @@ public static class AuditRules
     public const string BothShares = "unmask.both-shares";
     /// <summary>Holders revealed self-mask-seed shares of an owner while others revealed its masking-key shares.</summary>
     public const string SplitKinds = "unmask.split-kinds";
+    /// <summary>A request for a survivor's masking key or a dropped node's self-mask seed.</summary>
+    public const string Contradicts = "unmask.contradicts-survivors";
+    /// <summary>A relayed item (advertisement, share, consistency signature) that its author's trail does not show sending.</summary>
+    public const string Relay = "relay.mismatch";
     /// <summary>Participants saw different survivor sets in one round.</summary>
     public const string Survivors = "survivors.differ";
     /// <summary>Participants recorded different global-model hashes for one round.</summary>

@@ -8,7 +8,8 @@ namespace FedBioMed.Federation.Audit.Verification;
 /// Checks the trails of one run after the fact and reports one finding per violation, naming the record
 /// that shows it (rules in <see cref="AuditRules"/>):
 /// each chain (header, canonical lines, signatures, seq, prev hashes) and, with a roster, each header key;
-/// one run id for all trails; stage order per round; never both shares of one owner; the same parameters,
+/// one run id for all trails; stage order per round; never both shares of one owner (nor requests that
+/// contradict the survivor set); relayed items as their authors sent them; the same parameters,
 /// survivor set and global model for everyone; each node's policy; and agreement on exchanged messages.
 /// Records whose signature fails, and trails set aside (other run, wrong key, duplicate), take no part in
 /// the later checks, so one tampering is reported once.
@@ -52,6 +53,7 @@ public static class AuditVerifier
         UnmaskCheck.Check(trusted, findings);
         AgreementCheck.Check(trusted, findings);
         MessageCheck.Check(trusted, findings);
+        RelayCheck.Check(trusted, findings);
         return new AuditReport(findings, paths.Length, trails.Sum(t => (long)t.ParsedRecords));
     }
 

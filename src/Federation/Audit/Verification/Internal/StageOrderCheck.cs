@@ -14,9 +14,17 @@ internal static class StageOrderCheck
     public static void Check(CheckedTrail trail, List<AuditFinding> findings)
     {
         var states = new Dictionary<RoundKey, (bool Started, int Rank, string Last, bool Refused)>();
+        var highestRound = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var record in trail.Valid)
         {
             if (RoundKey.Of(record) is not { } round) continue;
+            if (record.Event == AuditEvents.RoundStart)
+            {
+                // Nodes take rounds of an experiment in increasing order (replay guard, protocol §12.0).
+                if (highestRound.TryGetValue(round.Experiment, out var highest) && round.Round < highest)
+                    findings.Add(new TrailRecord(trail, record).Finding(AuditRules.StageOrder, $"round.start for {round} after round {highest} started: rounds go backwards"));
+                highestRound[round.Experiment] = Math.Max(round.Round, highestRound.GetValueOrDefault(round.Experiment, long.MinValue));
+            }
             var state = states.TryGetValue(round, out var known) ? known : (Started: false, Rank: -1, Last: "", Refused: false);
             var item = new TrailRecord(trail, record);
             if (record.Event == AuditEvents.Refused)

@@ -40,6 +40,22 @@ internal static class UnmaskCheck
             }
         }
         CheckSplitKinds(trails, findings);
+        CheckContradictions(trails, findings);
+    }
+
+    /// <summary>A request for a survivor's masking key, or for a dropped node's seed, in the same record's survivor set.</summary>
+    private static void CheckContradictions(IReadOnlyList<CheckedTrail> trails, List<AuditFinding> findings)
+    {
+        foreach (var (round, item) in TrailRecords.InRounds(trails.Where(t => !t.IsResearcher), AuditEvents.UnmaskRequested))
+        {
+            if (item.Record.Attr(AuditAttrs.Survivors) is not { } list) continue;
+            var survivors = AuditLists.Split(list).ToHashSet(StringComparer.Ordinal);
+            var wrong = AuditLists.SplitPairs(item.Record.Attr(AuditAttrs.Requests))
+                .Where(r => (r.Kind == MaskingKey && survivors.Contains(r.Owner)) || (r.Kind == Seed && !survivors.Contains(r.Owner)))
+                .Select(r => $"{r.Owner}:{r.Kind}").ToArray();
+            if (wrong.Length > 0)
+                findings.Add(item.Finding(AuditRules.Contradicts, $"in {round}, '{item.Participant}' was asked for {string.Join(", ", wrong)}, which contradicts the survivor set in the same request"));
+        }
     }
 
     private static string BothMessage(RoundKey round, string node, string owner, Dictionary<string, (TrailRecord Record, bool Revealed)> kinds)
