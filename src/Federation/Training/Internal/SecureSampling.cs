@@ -1,11 +1,12 @@
 // Randomness for DP-SGD: Gaussian noise, Poisson batch membership and secret shuffles, all from the operating
 // system's CSPRNG (System.Security.Cryptography.RandomNumberGenerator), read 64 KiB at a time. Gaussians come from
-// Marsaglia's polar method on 53-bit uniforms in double precision, rounded to float only at the end.
+// the Box–Muller transform on 53-bit uniforms in double precision (GaussianTransform), rounded to float at the end.
 //
 // Caveat: floating-point Gaussian sampling leaks through the gaps and rounding of the values it can produce
 // (Mironov, "On significance of the least significant bits for differential privacy", CCS 2012); this path does
 // not defend against that attack. The project's client-level distributed-DP path uses exact integer samplers
 // (discrete Gaussian) instead, and that is the one to use where such a leak matters.
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace FedBioMed.Federation.Internal;
@@ -17,12 +18,11 @@ namespace FedBioMed.Federation.Internal;
 internal sealed class SecureSampling : IDisposable
 {
     private const int BufferSize = 64 * 1024;
-    private const double Unit = 1.0 / (1UL << 53);
+    private const int WordBufferSize = 8 * 1024;
 
     private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly ulong[] _words = new ulong[WordBufferSize];
     private int _position = BufferSize;
-    private double _spare;
-    private bool _hasSpare;
 
     /// <summary>A uniform 64-bit word.</summary>
     public ulong NextUInt64()
@@ -70,34 +70,17 @@ internal sealed class SecureSampling : IDisposable
         }
     }
 
-    /// <summary>A standard normal draw (polar method).</summary>
-    public double NextGaussian()
-    {
-        if (_hasSpare)
-        {
-            _hasSpare = false;
-            return _spare;
-        }
-        double u, v, s;
-        do
-        {
-            u = 2 * ((NextUInt64() >> 11) * Unit) - 1;
-            v = 2 * ((NextUInt64() >> 11) * Unit) - 1;
-            s = u * u + v * v;
-        }
-        while (s >= 1 || s == 0);
-        double factor = Math.Sqrt(-2 * Math.Log(s) / s);
-        _spare = v * factor;
-        _hasSpare = true;
-        return u * factor;
-    }
-
     /// <summary>Fills <paramref name="destination"/> with N(0, <paramref name="std"/>²) draws.</summary>
     public void FillGaussian(Span<float> destination, double std)
     {
-        for (int i = 0; i < destination.Length; i++)
+        Span<ulong> words = _words;
+        while (destination.Length > 0)
         {
-            destination[i] = (float)(std * NextGaussian());
+            int count = Math.Min(destination.Length, WordBufferSize);
+            var chunk = words[..GaussianTransform.WordsFor(count)];
+            RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(chunk));
+            GaussianTransform.ToGaussians(chunk, destination[..count], std);
+            destination = destination[count..];
         }
     }
 
@@ -105,8 +88,7 @@ internal sealed class SecureSampling : IDisposable
     {
         // The buffer holds unread future draws: the noise of the next steps.
         CryptographicOperations.ZeroMemory(_buffer);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_words.AsSpan()));
         _position = BufferSize;
-        _spare = 0;
-        _hasSpare = false;
     }
 }

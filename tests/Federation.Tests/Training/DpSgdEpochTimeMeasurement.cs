@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using FedBioMed.Federation.Tests.Datasets;
+using FedBioMed.Federation.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FedBioMed.Federation.Tests.Training;
+
+/// <summary>
+/// The cost of DP-SGD: epoch time of the MLP (hidden [128], batch 256) on Fashion-MNIST's 60,000 training images
+/// (a same-sized synthetic set where the package is missing), with and without DP-SGD. Epochs alternate between the
+/// two trainers so that load from other processes on a shared machine hits both alike; the first of each is a warm-up.
+/// FEDBIOMED_MEASURE=1 dotnet test tests/Federation.Tests --filter DpSgdEpochTimeMeasurement --logger "console;verbosity=detailed"
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class DpSgdEpochTimeMeasurement(ITestOutputHelper output)
+{
+    private const int Epochs = 5;
+
+    [MeasurementFact]
+    public void Mlp_FashionMnist_DpEpochTimeOverPlainEpochTime()
+    {
+        var (train, test, source) = Load();
+        var options = new LocalTrainerOptions { Device = DeviceOption.Cpu, IntraOpThreads = 2 };
+        var plain = new TrainingPlan { Model = ModelSpec.Mlp(128), Optimizer = OptimizerSpec.Sgd(0.05, momentum: 0.9), LocalEpochs = 1, BatchSize = 256, Seed = 1 };
+        var poisson = plain with { DifferentialPrivacy = DifferentialPrivacySpec.Poisson(noiseMultiplier: 1.0, maxGradNorm: 1.0) };
+        var fixedBatches = plain with { DifferentialPrivacy = poisson.DifferentialPrivacy! with { Sampling = BatchSampling.Fixed } };
+        TrainingPlan[] plans = [plain, poisson, fixedBatches];
+        string[] names = ["plain", "dp-poisson", "dp-fixed"];
+        var trainers = plans.Select(p => LocalTrainer.Create(p, train.FeatureShape, train.ClassCount, options)).ToArray();
+        try
+        {
+            var seconds = plans.Select(_ => new List<double>()).ToArray();
+            for (int epoch = 0; epoch <= Epochs; epoch++)
+            {
+                for (int t = 0; t < trainers.Length; t++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var result = trainers[t].Train(train, round: epoch);
+                    clock.Stop();
+                    if (epoch > 0)
+                    {
+                        seconds[t].Add(clock.Elapsed.TotalSeconds);
+                    }
+                    output.WriteLine($"{names[t],-10} epoch {epoch}: {clock.Elapsed.TotalSeconds:F3} s, {result.Steps} steps, {result.SamplesProcessed} samples{(epoch == 0 ? " (warm-up)" : "")}");
+                }
+            }
+            double plainMedian = Median(seconds[0]);
+            output.WriteLine($"data: {source}; {Environment.ProcessorCount} logical CPUs, 2 intra-op threads; median of {Epochs} epochs after one warm-up");
+            for (int t = 0; t < trainers.Length; t++)
+            {
+                output.WriteLine($"{names[t],-10} median {Median(seconds[t]):F3} s/epoch, ratio to plain {Median(seconds[t]) / plainMedian:F2}, test accuracy {trainers[t].Evaluate(test).Accuracy:P2}");
+            }
+        }
+        finally
+        {
+            foreach (var trainer in trainers)
+            {
+                trainer.Dispose();
+            }
+        }
+    }
+
+    private static (LabeledDataset Train, LabeledDataset Test, string Source) Load()
+    {
+        if (File.Exists(FashionMnistFactAttribute.File("train-images-idx3-ubyte.gz")))
+        {
+            return (IdxDataset.Load(FashionMnistFactAttribute.File("train-images-idx3-ubyte.gz"), FashionMnistFactAttribute.File("train-labels-idx1-ubyte.gz")),
+                IdxDataset.Load(FashionMnistFactAttribute.File("t10k-images-idx3-ubyte.gz"), FashionMnistFactAttribute.File("t10k-labels-idx1-ubyte.gz")),
+                "Fashion-MNIST train 60,000 × 1×28×28");
+        }
+        var random = new Random(1);
+        var features = new float[60_000 * 784];
+        for (int i = 0; i < features.Length; i++)
+        {
+            features[i] = (float)random.NextDouble();
+        }
+        var labels = Enumerable.Range(0, 60_000).Select(i => i % 10).ToArray();
+        var synthetic = new LabeledDataset(features, labels, [1, 28, 28], [.. Enumerable.Range(0, 10).Select(c => $"{c}")]);
+        return (synthetic, synthetic, "synthetic uniform 60,000 × 1×28×28");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
