@@ -10,9 +10,10 @@ internal static class CommandLine
         fedbiomed — federated learning with secure aggregation
 
         Usage:
-          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg]
+          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp]
               In-process federation: a researcher and N hospitals (default 3) on loopback gRPC,
               Breast Cancer Wisconsin split non-IID, secure aggregation on. Ends with `final accuracy: A`.
+              --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5) and prints `epsilon: E` after each round.
           fedbiomed node start --config FILE
               Run a node as a service (settings in FILE, FEDBIOMED_Node__* variables, --Node:Key=value).
           fedbiomed node identity --data-dir DIR --id NODE_ID
@@ -66,11 +67,12 @@ internal static class CommandLine
 
     private static DemoArguments ParseDemo(string[] args)
     {
-        var options = Options.Parse(args, flags: ["--no-secagg"]);
+        var options = Options.Parse(args, flags: ["--no-secagg", "--dp"]);
         var parsed = new DemoArguments(
             Nodes: options.Int("--nodes", 3, min: 2),
             Rounds: options.Int("--rounds", 10, min: 1),
-            NoSecureAggregation: options.Flag("--no-secagg"));
+            NoSecureAggregation: options.Flag("--no-secagg"),
+            DifferentialPrivacy: options.Flag("--dp"));
         options.RejectUnknown();
         return parsed;
     }

@@ -58,6 +58,8 @@ public sealed class NodeConnection(
         if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) || call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
             throw new InvalidDataException("the researcher did not open the stream with a challenge");
         var welcome = call.ResponseStream.Current.Welcome;
+        if (!string.Equals(welcome.ResearcherId, options.ResearcherId, StringComparison.Ordinal))
+            throw new InvalidDataException($"the server calls itself '{welcome.ResearcherId}', this node serves '{options.ResearcherId}'");
         var hello = new NodeHello
         {
             NodeId = identity.Id,
@@ -126,7 +128,8 @@ public sealed class NodeConnection(
                 if (request.SecureAggregation)
                 {
                     _secAgg?.Dispose();
-                    _secAgg = new SecAggClient(identity, roster, update, replayGuard);
+                    _secAgg = new SecAggClient(identity, roster, update, replayGuard,
+                        new SecAggClientPolicy { MinimumThreshold = outcome.MinimumThreshold, AssumedColludingNodes = options.AssumedColludingNodes });
                     _secAggRound = (request.ExperimentId, request.Round);
                 }
                 else
@@ -145,7 +148,7 @@ public sealed class NodeConnection(
         {
             await RefuseAsync(output, request.ExperimentId, request.Round, refused.Code, refused.Message, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or ArithmeticException)
         {
             await RefuseAsync(output, request.ExperimentId, request.Round, "training-failed", ex.Message, cancellationToken).ConfigureAwait(false);
         }

@@ -11,6 +11,9 @@ public sealed record NodeOptions
     /// <summary>The researcher's gRPC address, for example https://researcher.example:50051.</summary>
     public string ResearcherUrl { get; set; } = "";
 
+    /// <summary>The researcher's name as it signs its challenges; the node's hello signs over it. <value>Default "researcher".</value></summary>
+    public string ResearcherId { get; set; } = "researcher";
+
     /// <summary>Where the node keeps its SQLite database and identity key. <value>Default "./node-data".</value></summary>
     public string DataDirectory { get; set; } = "node-data";
 
@@ -29,6 +32,15 @@ public sealed record NodeOptions
     /// <summary>Largest model the node accepts. <value>Default 1 GiB.</value></summary>
     public long MaxPayloadBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Share holders this node assumes may collude with a malicious researcher; it refuses SecAgg rounds whose
+    /// threshold cannot withstand them (2t &gt; k + 1 + c). <value>Default 0.</value>
+    /// </summary>
+    public int AssumedColludingNodes { get; set; }
+
+    /// <summary>The operator's privacy policy ("Node:Privacy").</summary>
+    public Privacy.NodePrivacyPolicy Privacy { get; set; } = new();
+
     /// <summary>First reconnect delay; it doubles up to <see cref="MaxReconnectDelay"/>. <value>Default 1 s.</value></summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -45,6 +57,8 @@ public sealed record NodeOptions
             throw new ArgumentException($"Node:ResearcherUrl '{ResearcherUrl}' must be an absolute http(s) URL");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("Node:DataDirectory must be set");
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"Node:ValidationFraction {ValidationFraction} must be in (0, 1)");
+        if (AssumedColludingNodes < 0) throw new ArgumentException($"Node:AssumedColludingNodes {AssumedColludingNodes} must be non-negative");
+        Privacy.Validate();
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Node:MaxPayloadBytes {MaxPayloadBytes} must be positive");
         if (ReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < ReconnectDelay)
             throw new ArgumentException($"Node:ReconnectDelay {ReconnectDelay} must be positive and at most Node:MaxReconnectDelay {MaxReconnectDelay}");

@@ -79,6 +79,7 @@ public sealed record SecAggConfig
             Fail($"vector length {VectorLength} must be between 1 and {Array.MaxLength / (WordBits / 8)}");
         if (MaxAbsSum is { } sumBound)
         {
+            if (sumBound == 0) Fail("a stated sum bound of 0 is not a bound; leave it unset");
             if (sumBound >= 1UL << (WordBits - 1) || MaxAbsInput >= 1UL << (WordBits - 1))
                 Fail($"the stated sum bound {sumBound} (or the input bound {MaxAbsInput}) can wrap modulo 2^{WordBits}");
         }

@@ -21,13 +21,23 @@ internal static class DemoCommand
         var data = TabularDataset.Load(csv, new TabularDatasetOptions { TargetColumn = Target });
         var parts = NodePartitioner.Dirichlet(data, args.Nodes, alpha: 1.0, seed: 7, minSamplesPerNode: 40);
         var plan = DemoPlan();
+        if (args.DifferentialPrivacy)
+        {
+            // DP-SGD on every node, calibrated so the smallest hospital (the largest sampling rate) ends near ε = 3 at δ = 1e-5.
+            var smallest = (int)Math.Floor(parts.Min(p => p.Count) * 0.8);
+            var q = Math.Min(1.0, (double)plan.BatchSize / smallest);
+            var steps = (long)args.Rounds * ((smallest + plan.BatchSize - 1) / plan.BatchSize);
+            var z = Aggregation.Privacy.RdpAccountant.NoiseMultiplierFor(DemoEpsilon, steps, 1e-5, q);
+            plan = plan with { Optimizer = OptimizerSpec.Sgd(0.5, 0.9), DifferentialPrivacy = DifferentialPrivacySpec.Poisson(z, 1.0) };
+        }
         var spec = new ExperimentSpec
         {
             Id = $"demo-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}", DatasetTag = Tag, Plan = plan, Rounds = args.Rounds,
             MinNodes = 2, SecureAggregation = !args.NoSecureAggregation,
         };
 
-        output.WriteLine($"FedBioMed.NET demo: {args.Nodes} hospitals, Breast Cancer Wisconsin ({data.Count} patients), {args.Rounds} rounds, secure aggregation {(spec.SecureAggregation ? "on" : "OFF")}");
+        output.WriteLine($"FedBioMed.NET demo: {args.Nodes} hospitals, Breast Cancer Wisconsin ({data.Count} patients), {args.Rounds} rounds, secure aggregation {(spec.SecureAggregation ? "on" : "OFF")}"
+            + (plan.DifferentialPrivacy is { } dp ? $", DP-SGD (noise multiplier {dp.NoiseMultiplier:F2}, clip {dp.MaxGradNorm})" : ""));
         var scratch = Directory.CreateTempSubdirectory("fedbiomed-demo-data-").FullName;
         try
         {
@@ -42,8 +52,10 @@ internal static class DemoCommand
             }
             output.WriteLine($"  plan {plan.Hash[..16]}… approved by each node's operator");
 
-            await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var progress = new RoundProgressPrinter(output, args.Rounds);
+            // The nodes' operators must allow plain updates for a run without secure aggregation (their default refuses).
+            await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan, cancellationToken: cancellationToken,
+                configureNode: node => node.Privacy.RequireSecureAggregation = spec.SecureAggregation).ConfigureAwait(false);
+            var progress = new RoundProgressPrinter(output, args.Rounds, args.DifferentialPrivacy ? federation.Runner : null);
             var result = await federation.Runner.RunAsync(spec, progress, cancellationToken).ConfigureAwait(false);
             PrintTable(output, result);
             output.WriteLine($"wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
@@ -57,6 +69,9 @@ internal static class DemoCommand
     }
 
     /// <summary>The demo's training plan: logistic regression on standardized features.</summary>
+    /// <summary>The ε the DP demo aims for (δ = 1e-5).</summary>
+    public const double DemoEpsilon = 3;
+
     public static TrainingPlan DemoPlan() => new()
     {
         Model = ModelSpec.LogisticRegression(),
@@ -70,15 +85,15 @@ internal static class DemoCommand
     private static void PrintTable(TextWriter output, ExperimentResult result)
     {
         output.WriteLine();
-        output.WriteLine("round  nodes  accuracy  val loss  train loss  secagg ms  round ms");
+        output.WriteLine("round  nodes  accuracy  val loss  train loss  secagg ms  round ms  epsilon");
         foreach (var r in result.Rounds)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Round,5}  {r.Survivors.Count,5}  {r.ValidationAccuracy,8:F4}  {r.ValidationLoss,8:F4}  {r.TrainLoss,10:F4}  {r.AggregationTime.TotalMilliseconds,9:F0}  {r.Duration.TotalMilliseconds,8:F0}{(r.Completed ? "" : "  aborted: " + r.AbortReason)}"));
+                $"{r.Round,5}  {r.Survivors.Count,5}  {r.ValidationAccuracy,8:F4}  {r.ValidationLoss,8:F4}  {r.TrainLoss,10:F4}  {r.AggregationTime.TotalMilliseconds,9:F0}  {r.Duration.TotalMilliseconds,8:F0}  {(double.IsNaN(r.Epsilon) ? "-" : r.Epsilon.ToString("F3", CultureInfo.InvariantCulture)),7}{(r.Completed ? "" : "  aborted: " + r.AbortReason)}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final  {"",5}  {result.FinalValidationAccuracy,8:F4}  {result.FinalValidationLoss,8:F4}"));
         output.WriteLine("(accuracy and loss: the global model the round started from, on the nodes' held-out validation splits, sample-weighted)");
     }
 }
 
-internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false);
+internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false);

@@ -21,8 +21,8 @@ namespace FedBioMed.Cli.Demo;
 
 /// <summary>
 /// A researcher and several nodes in one process, each a real host, talking real gRPC over loopback.
-/// Each node gets its own data directory with its SQLite database, identity key and CSV part; its
-/// operator registers the dataset and approves the plan, as in a deployment.
+/// Each node gets its own data directory with its SQLite database, identity key and data part (CSV, or any
+/// registration the caller makes); its operator registers the dataset and approves the plan, as in a deployment.
 /// </summary>
 public sealed class InProcessFederation : IAsyncDisposable
 {
@@ -48,11 +48,29 @@ public sealed class InProcessFederation : IAsyncDisposable
     /// each node's dataset under <paramref name="tag"/>, approves <paramref name="plan"/>, and waits until
     /// every node is connected.
     /// </summary>
-    public static async Task<InProcessFederation> StartAsync(IReadOnlyList<string> nodeCsvFiles, string targetColumn, string tag, TrainingPlan plan,
-        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+    public static Task<InProcessFederation> StartAsync(IReadOnlyList<string> nodeCsvFiles, string targetColumn, string tag, TrainingPlan plan,
+        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null)
     {
+        ArgumentNullException.ThrowIfNull(nodeCsvFiles);
+        var datasets = nodeCsvFiles
+            .Select(file => (Func<string, DatasetRegistration>)(nodeId => new DatasetRegistration(nodeId + "-data", [tag], DatasetKind.Csv, file, TargetColumn: targetColumn)))
+            .ToArray();
+        return StartAsync(datasets, plan, logLevel, cancellationToken, configureNode);
+    }
+
+    /// <summary>
+    /// Starts the researcher and one node per entry of <paramref name="nodeDatasets"/>: each entry makes the
+    /// registration (CSV, IDX, image folder) that the node's operator adds, given the node's id. Approves
+    /// <paramref name="plan"/> on every node and waits until every node is connected. <c>configureNode</c> adjusts each
+    /// node's settings (for example its privacy policy) before it starts.
+    /// </summary>
+    public static async Task<InProcessFederation> StartAsync(IReadOnlyList<Func<string, DatasetRegistration>> nodeDatasets, TrainingPlan plan,
+        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null)
+    {
+        ArgumentNullException.ThrowIfNull(nodeDatasets);
+        ArgumentNullException.ThrowIfNull(plan);
         var root = Directory.CreateTempSubdirectory("fedbiomed-demo-").FullName;
-        var identities = nodeCsvFiles.Select((_, i) => NodeIdentity.Generate($"hospital-{(char)('a' + i)}")).ToArray();
+        var identities = nodeDatasets.Select((_, i) => NodeIdentity.Generate($"hospital-{(char)('a' + i)}")).ToArray();
         var roster = new Roster(identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)));
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -69,6 +87,7 @@ public sealed class InProcessFederation : IAsyncDisposable
         {
             var identity = identities[i];
             var options = new NodeOptions { NodeId = identity.Id, ResearcherUrl = address, DataDirectory = Path.Combine(root, identity.Id) };
+            configureNode?.Invoke(options);
             var nodeBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             nodeBuilder.Logging.SetMinimumLevel(logLevel).AddConsole();
             nodeBuilder.Services.AddSingleton(identity);
@@ -76,7 +95,7 @@ public sealed class InProcessFederation : IAsyncDisposable
             nodeBuilder.Services.AddFedBioMedNode(options);
             var node = nodeBuilder.Build();
             // The operator's steps: register the data, approve the plan.
-            node.Services.GetRequiredService<DatasetStore>().Add(new DatasetRegistration(identity.Id + "-data", [tag], DatasetKind.Csv, nodeCsvFiles[i], TargetColumn: targetColumn));
+            node.Services.GetRequiredService<DatasetStore>().Add(nodeDatasets[i](identity.Id));
             node.Services.GetRequiredService<PlanStore>().Approve(plan.Hash, plan.ToCanonicalJson());
             await node.StartAsync(cancellationToken).ConfigureAwait(false);
             federation._nodes.Add(node);

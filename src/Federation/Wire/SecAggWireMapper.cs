@@ -23,7 +23,7 @@ public static class SecAggWireMapper
             {
                 Header = ToWire(m.Header), Cohort = { m.Config.Cohort }, Threshold = m.Config.Threshold,
                 NeighbourDegree = m.Config.NeighbourDegree, VectorLength = m.Config.VectorLength,
-                WordBits = m.Config.WordBits, MaxAbsInput = m.Config.MaxAbsInput,
+                WordBits = m.Config.WordBits, MaxAbsInput = m.Config.MaxAbsInput, MaxAbsSum = m.Config.MaxAbsSum ?? 0,
             },
         },
         AdvertisedKeys m => new ResearcherEnvelope
@@ -56,6 +56,7 @@ public static class SecAggWireMapper
             Threshold = envelope.RoundStart.Threshold, NeighbourDegree = envelope.RoundStart.NeighbourDegree,
             VectorLength = envelope.RoundStart.VectorLength, WordBits = envelope.RoundStart.WordBits,
             MaxAbsInput = envelope.RoundStart.MaxAbsInput,
+            MaxAbsSum = envelope.RoundStart.MaxAbsSum == 0 ? null : envelope.RoundStart.MaxAbsSum,
         }),
         ResearcherEnvelope.BodyOneofCase.AdvertisedKeys => new AdvertisedKeys(
             FromWire(envelope.AdvertisedKeys.Header), envelope.AdvertisedKeys.Advertisements.Select(FromWireAdvertisement).ToArray()),

@@ -33,6 +33,9 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<IRoundReplayGuard, SqliteRoundReplayGuard>();
         services.TryAddSingleton(_ => IdentityKeyFile.LoadOrCreate(options.NodeId, Path.Combine(options.DataDirectory, "identity.key")));
         services.TryAddSingleton(_ => RosterFile.Load(options.ResolvedRosterPath));
+        services.TryAddSingleton(options.Privacy);
+        services.TryAddSingleton<Privacy.PrivacyLedger>();
+        services.TryAddSingleton<Privacy.RoundPrivacyCheck>();
         services.TryAddSingleton<LocalDataCatalog>();
         services.TryAddSingleton<TrainingTaskHandler>();
         services.TryAddTransient<NodeConnection>();

@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using FedBioMed.Aggregation.UpdateEncoding;
 using FedBioMed.Federation;
 using FedBioMed.Federation.Wire;
+using FedBioMed.Aggregation.UpdateEncoding.Noise;
+using FedBioMed.Node.Privacy;
 using FedBioMed.Node.Storage;
 
 namespace FedBioMed.Node.Tasks;
@@ -11,7 +13,7 @@ namespace FedBioMed.Node.Tasks;
 /// the received global model on its held-out split, train locally, and encode the update
 /// Δ = local − global for secure aggregation. The update never leaves this class unencoded.
 /// </summary>
-public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, NodeOptions options) : IDisposable
+public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, NodeOptions options, RoundPrivacyCheck privacy) : IDisposable
 {
     private LocalTrainer? _trainer;
 
@@ -20,7 +22,10 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
     private string? _trainerKey;
 
     /// <summary>The outcome: the reply to send and, unless evaluating only, the encoded update.</summary>
-    public sealed record Outcome(TrainingReply Reply, byte[]? EncodedUpdate);
+    /// <param name="Reply">What goes back to the researcher.</param>
+    /// <param name="EncodedUpdate">The encoded (and, with DP, noised) update, or null when only evaluating.</param>
+    /// <param name="MinimumThreshold">The smallest SecAgg threshold the node accepts for this update (DP noise is sized for it).</param>
+    public sealed record Outcome(TrainingReply Reply, byte[]? EncodedUpdate, int MinimumThreshold = 2);
 
     public Outcome Handle(TrainingRequest request, float[] globalParameters)
     {
@@ -30,6 +35,7 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         var (registration, train, validation) = found;
         if (request.StatisticsOnly)
         {
+            privacy.CheckStatistics(request);
             // Round 0: only the feature sums go into secure aggregation.
             var statistics = new TrainingReply { ExperimentId = request.ExperimentId, Round = request.Round, Ready = true, Weight = train.Count };
             return new Outcome(statistics, FeatureStatistics.Encode(train));
@@ -51,17 +57,37 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         };
         if (request.EvaluateOnly) return new Outcome(reply, null);
 
+        var approved = privacy.Check(request, plan, registration.Id, train.Count);
         var result = trainer.Train(train, globalParameters, request.Round);
         var update = result.Parameters;
         for (var i = 0; i < update.Length; i++) update[i] -= globalParameters[i];
-        var encoding = new EncodingConfig { ClipNorm = request.Encoding.ClipNorm, Scale = request.Encoding.Scale, MaxWeight = request.Encoding.MaxWeight };
-        var weight = Math.Min(train.Count, encoding.MaxWeight);
-        var encoded = UpdateEncoder.Encode(update, weight, encoding, request.WordBits);
+        byte[] encoded;
+        if (approved.Rdp is { } cost && approved.Config is null)
+        {
+            // DP-SGD: the cost of the local steps is booked before the update leaves the node.
+            privacy.Record(registration.Id, request, cost);
+            reply.EpsilonSpent = approved.EpsilonAfter;
+        }
+        if (approved.Config is { } dp)
+        {
+            // The cost is booked before the noisy update can leave the node.
+            privacy.Record(registration.Id, request, approved.Rdp!);
+            using var random = new CryptoRandomSource();
+            encoded = DistributedDpEncoder.Encode(update, dp, random);
+            reply.Weight = 1;
+            reply.EpsilonSpent = approved.EpsilonAfter;
+        }
+        else
+        {
+            var encoding = new EncodingConfig { ClipNorm = request.Encoding.ClipNorm, Scale = request.Encoding.Scale, MaxWeight = request.Encoding.MaxWeight };
+            var weight = Math.Min(train.Count, encoding.MaxWeight);
+            encoded = UpdateEncoder.Encode(update, weight, encoding, request.WordBits);
+            reply.Weight = weight;
+        }
         EncodedUpdateReady?.Invoke(request, encoded);
         Array.Clear(update);
-        reply.Weight = weight;
         reply.TrainLoss = result.TrainLoss;
-        return new Outcome(reply, encoded);
+        return new Outcome(reply, encoded, approved.MinimumThreshold);
     }
 
     private TrainingPlan ParseApprovedPlan(TrainingRequest request)

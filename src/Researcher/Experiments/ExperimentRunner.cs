@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using FedBioMed.Aggregation.Privacy;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.UpdateEncoding;
 using FedBioMed.Federation;
@@ -17,6 +18,12 @@ namespace FedBioMed.Researcher.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<ExperimentRunner> logger)
 {
+    /// <summary>The report of the round that finished last (for progress displays).</summary>
+    public RoundReport? LastReport { get; private set; }
+
+    /// <summary>The largest per-node weight (sample count) a round accepts.</summary>
+    public const long MaxWeightCap = 1_000_000;
+
     /// <summary>Server-side limits of each secure-aggregation round.</summary>
     public SecAggServerOptions SecAggOptions { get; init; } = new();
 
@@ -40,17 +47,27 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             standardization = await FeatureStatisticsAsync(spec, global, cancellationToken).ConfigureAwait(false);
         }
 
+        ClientDpCalibration.Plan? dp = null;
+        if (spec.ClientDp is not null)
+        {
+            var n = Math.Min(spec.CohortSize ?? int.MaxValue, Matching(spec).Count);
+            var minNodes = Math.Max(spec.MinNodes, spec.ThresholdFor(spec.DegreeFor(n)));
+            dp = ClientDpCalibration.For(spec.ClientDp, global.Length, spec.Rounds, minNodes, n);
+        }
+
         var reports = new List<RoundReport>();
         for (long round = 1; round <= spec.Rounds; round++)
         {
-            var report = await RunRoundAsync(spec, round, global, standardization, progress, cancellationToken).ConfigureAwait(false);
+            var report = await RunRoundAsync(spec, round, global, standardization, dp, progress, cancellationToken).ConfigureAwait(false);
             reports.Add(report.Report);
+            LastReport = report.Report;
+            progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1));
             if (report.NewGlobal is not null) global = report.NewGlobal;
         }
 
         progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "final evaluation", 0));
         var final = await EvaluateAsync(spec, spec.Rounds + 1, global, standardization, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "done", 1));
+        progress?.Report(new ExperimentProgress(spec.Rounds, spec.Rounds, "finished", 1));
         return new ExperimentResult(spec.Id, global, reports, final.Accuracy, final.Loss, layout)
         {
             FeatureMean = standardization?.Mean, FeatureStd = standardization?.Std,
@@ -108,12 +125,14 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             .Select(x => (x.Node, x.Info!))
             .ToList();
 
-    private async Task<(RoundReport Report, float[]? NewGlobal)> RunRoundAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(RoundReport Report, float[]? NewGlobal)> RunRoundAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization,
+        ClientDpCalibration.Plan? dp, IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var matching = Matching(spec);
         var selected = Select(matching.Select(m => m.Node).ToArray(), spec.CohortSize);
-        var maxWeight = Math.Max(1, matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount));
+        // Nodes announce their sample counts; cap them so an inflated count cannot ruin everyone's precision (nodes clamp to it).
+        var maxWeight = Math.Clamp(matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount), 1, MaxWeightCap);
         var encoding = EncodingConfig.WithLargestScale(Math.Max(selected.Length, 2), 32, spec.ClipNorm, maxWeight);
         var request = new TrainingRequest
         {
@@ -125,6 +144,16 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         {
             request.FeatureMean.AddRange(standardization.Mean);
             request.FeatureStd.AddRange(standardization.Std);
+        }
+        var dpRound = dp is null ? null : ClientDpCalibration.ForRound(dp);
+        if (dpRound is not null)
+        {
+            request.Dp = new DpMsg
+            {
+                ClipNorm = dpRound.ClipNorm, Scale = dpRound.Scale, NoiseVariancePerNode = dpRound.NoiseVariancePerNode, Dimension = dpRound.Dimension,
+                RotationSeed = Google.Protobuf.ByteString.CopyFrom(dpRound.RotationSeed ?? []), WordBits = dpRound.WordBits,
+                MinNodes = dp!.MinNodes, MaxNodes = selected.Length,
+            };
         }
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "training", 0.1));
@@ -145,25 +174,34 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "aggregating", 0.6));
         var aggregationStarted = Stopwatch.GetTimestamp();
-        var aggregate = await AggregateAsync(spec, round, replies, EncodingConfig.VectorLength(global.Length), 32, encoding.MaxAbsInput, cancellationToken).ConfigureAwait(false);
+        var aggregate = dpRound is null
+            ? await AggregateAsync(spec, round, replies, EncodingConfig.VectorLength(global.Length), 32, encoding.MaxAbsInput, cancellationToken).ConfigureAwait(false)
+            : await AggregateAsync(spec, round, replies, dpRound.VectorLength, dpRound.WordBits, dpRound.MaxAbsInput, cancellationToken,
+                dpRound.MaxAbsSum(selected.Length), dp!.MinNodes).ConfigureAwait(false);
         foreach (var (node, reason) in aggregate.Dropped) dropped.TryAdd(node, reason);
         if (aggregate.Sum is null)
             return (await Finish(report with { AbortReason = aggregate.AbortReason }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
         var survivors = aggregate.Survivors;
 
-        var (average, _) = UpdateDecoder.Decode(aggregate.Sum, encoding);
+        var average = dpRound is null ? UpdateDecoder.Decode(aggregate.Sum, encoding).Average : DistributedDpEncoder.Decode(aggregate.Sum, dpRound);
         var next = (float[])global.Clone();
         for (var i = 0; i < next.Length; i++) next[i] += average[i];
-        report = report with { Survivors = survivors, Dropped = dropped, AggregationTime = Stopwatch.GetElapsedTime(aggregationStarted) };
+        report = report with
+        {
+            Survivors = survivors, Dropped = dropped, AggregationTime = Stopwatch.GetElapsedTime(aggregationStarted),
+            // Distributed DP: the researcher's own accounting; DP-SGD: the largest ε any node reports from its ledger.
+            Epsilon = dp is not null ? DistributedDiscreteGaussian.Epsilon(round * dp.RhoPerRound, spec.ClientDp!.Delta)
+                : replies.Ready.Values.Any(r => r.EpsilonSpent > 0) ? replies.Ready.Values.Max(r => r.EpsilonSpent) : double.NaN,
+        };
         report = await Finish(report, started, spec, next, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1));
         return (report, next);
     }
 
     private sealed record Aggregate(long[]? Sum, IReadOnlyList<string> Survivors, Dictionary<string, string> Dropped, string? AbortReason);
 
     /// <summary>Sums the ready nodes' encoded vectors: through SecAgg+, or in the clear when the experiment turned it off.</summary>
-    private async Task<Aggregate> AggregateAsync(ExperimentSpec spec, long round, TrainingCollector.Replies replies, int vectorLength, int wordBits, ulong maxAbsInput, CancellationToken cancellationToken)
+    private async Task<Aggregate> AggregateAsync(ExperimentSpec spec, long round, TrainingCollector.Replies replies, int vectorLength, int wordBits, ulong maxAbsInput,
+        CancellationToken cancellationToken, ulong? maxAbsSum = null, int minThreshold = 2)
     {
         var dropped = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!spec.SecureAggregation)
@@ -173,11 +211,14 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         }
         var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
         var degree = spec.DegreeFor(cohort.Length);
+        var threshold = Math.Max(spec.ThresholdFor(degree), minThreshold);
+        if (threshold > degree + 1)
+            return new Aggregate(null, [], dropped, $"only {cohort.Length} nodes are ready; the DP noise needs at least {minThreshold} in every round");
         var config = new SecAggConfig
         {
             Header = new RoundHeader(spec.Id, round, RandomNumberGenerator.GetBytes(RoundHeader.SessionIdSize)),
-            Cohort = cohort, Threshold = spec.ThresholdFor(degree), NeighbourDegree = degree,
-            VectorLength = vectorLength, WordBits = wordBits, MaxAbsInput = maxAbsInput,
+            Cohort = cohort, Threshold = threshold, NeighbourDegree = degree,
+            VectorLength = vectorLength, WordBits = wordBits, MaxAbsInput = maxAbsInput, MaxAbsSum = maxAbsSum,
         };
         using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions);
         var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,9 @@ public sealed record ExperimentSpec
     /// <summary>L2 bound C on one node's update (before weighting). <value>Default 100.</value></summary>
     public double ClipNorm { get; init; } = 100;
 
+    /// <summary>Client-level distributed DP (null: off).</summary>
+    public ClientDpSpec? ClientDp { get; init; }
+
     /// <summary>Deadline for each secure-aggregation stage. <value>Default 30 s.</value></summary>
     public TimeSpan StageTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -53,6 +56,9 @@ public sealed record ExperimentSpec
         if (!(ThresholdFraction > 0.5 && ThresholdFraction <= 1)) throw new ArgumentException($"experiment.thresholdFraction: {ThresholdFraction} must be in (0.5, 1]");
         if (!(ClipNorm > 0) || double.IsInfinity(ClipNorm)) throw new ArgumentException($"experiment.clipNorm: {ClipNorm} must be positive");
         if (StageTimeout <= TimeSpan.Zero) throw new ArgumentException($"experiment.stageTimeout: {StageTimeout} must be positive");
+        ClientDp?.Validate();
+        if (ClientDp is not null && !SecureAggregation)
+            throw new ArgumentException("experiment.clientDp: distributed DP needs secure aggregation (the noise of one node alone is too small)");
         if (TrainingTimeout <= TimeSpan.Zero) throw new ArgumentException($"experiment.trainingTimeout: {TrainingTimeout} must be positive");
     }
 

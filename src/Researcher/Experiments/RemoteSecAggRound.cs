@@ -81,7 +81,16 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 ResearcherLog.NodeRefused(_logger, inbound.NodeId, envelope.Refusal.Round, envelope.Refusal.Message);
                 continue;
             }
-            var message = SecAggWireMapper.FromWire(envelope);
+            Aggregation.SecureAggregation.Messages.ClientMessage? message;
+            try
+            {
+                message = SecAggWireMapper.FromWire(envelope);
+            }
+            catch (InvalidDataException malformed)
+            {
+                ResearcherLog.NodeRefused(_logger, inbound.NodeId, _server.Config.Header.Round, "malformed message: " + malformed.Message);
+                continue;
+            }
             if (message is null || message.Sender != inbound.NodeId)
             {
                 ResearcherLog.Ignored(_logger, inbound.NodeId, envelope.BodyCase.ToString());

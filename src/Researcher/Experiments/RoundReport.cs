@@ -24,6 +24,9 @@ public sealed record RoundReport
 
     public string? GlobalModelSha256 { get; init; }
 
+    /// <summary>ε spent by the experiment after this round (at the experiment's δ), or NaN without DP.</summary>
+    public double Epsilon { get; init; } = double.NaN;
+
     /// <summary>Why the round was aborted (the global model then stays as it was); null when it completed.</summary>
     public string? AbortReason { get; init; }
 

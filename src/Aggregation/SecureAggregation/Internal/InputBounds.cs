@@ -31,7 +31,8 @@ internal static class InputBounds
         }
     }
 
+    // The value itself stays out of the message: refusal texts travel to the server.
     private static void Fail(int index, long value, ulong limit) =>
         throw new SecAggRefusedException(RefusalReason.InvalidParameters,
-            $"input word {index} is {value}, beyond the round's bound ±{limit}; the sum could wrap");
+            $"input word {index} is beyond the round's bound ±{limit}; the sum could wrap");
 }

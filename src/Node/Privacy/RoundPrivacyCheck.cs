@@ -1,0 +1,99 @@
+using FedBioMed.Aggregation.Privacy;
+using FedBioMed.Aggregation.UpdateEncoding;
+using FedBioMed.Federation;
+using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Tasks;
+
+namespace FedBioMed.Node.Privacy;
+
+/// <summary>
+/// Applies the node's privacy policy to a training request and prices the round in the node's own
+/// ledger. The node computes the cost itself from the noise it will add and the smallest cohort it will
+/// accept (it enforces that cohort as its SecAgg threshold), so the researcher cannot lower it.
+/// </summary>
+public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger ledger)
+{
+    /// <summary>The DP settings of an approved round, its RDP cost and the ε the dataset will then have spent.</summary>
+    public sealed record Approved(DistributedDpConfig? Config, int MinimumThreshold, double[]? Rdp, double EpsilonAfter);
+
+    public Approved Check(TrainingRequest request, TrainingPlan plan, string datasetId, int trainingSamples)
+    {
+        if (policy.RequireSecureAggregation && !request.SecureAggregation)
+            throw new TaskRefusedException("policy-secure-aggregation", "this node's policy requires secure aggregation; the request turned it off");
+        if (plan.DifferentialPrivacy is { } sgd)
+        {
+            if (request.Dp is not null) throw new TaskRefusedException("bad-dp", "a round uses either DP-SGD (in the plan) or distributed noise, not both");
+            return CheckDpSgd(plan, sgd, datasetId, trainingSamples);
+        }
+        if (request.Dp is null)
+        {
+            if (policy.RequireDifferentialPrivacy || policy.MaxEpsilon is not null)
+                throw new TaskRefusedException("policy-dp", $"this node's policy requires differential privacy (max ε {policy.MaxEpsilon?.ToString() ?? "unset"}); the request adds no noise");
+            return new Approved(null, 2, null, ledger.EpsilonSpent(datasetId, policy.Delta));
+        }
+
+        var dp = request.Dp;
+        var config = new DistributedDpConfig
+        {
+            ClipNorm = dp.ClipNorm, Scale = dp.Scale, NoiseVariancePerNode = dp.NoiseVariancePerNode, Dimension = dp.Dimension,
+            RotationSeed = dp.RotationSeed.IsEmpty ? null : dp.RotationSeed.ToByteArray(), WordBits = dp.WordBits,
+        };
+        try
+        {
+            config.Validate(Math.Max(dp.MaxNodes, dp.MinNodes));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new TaskRefusedException("bad-dp", $"the DP settings are invalid: {ex.Message}");
+        }
+        if (dp.MinNodes < 2) throw new TaskRefusedException("bad-dp", $"dp.min_nodes {dp.MinNodes} must be at least 2");
+
+        var sigmaTotal = Math.Sqrt(dp.MinNodes * config.NoiseVariancePerNode);
+        var z = sigmaTotal / config.L2Sensitivity;
+        if (z < policy.MinNoiseMultiplier)
+            throw new TaskRefusedException("policy-noise", $"noise multiplier {z:G4} (over {dp.MinNodes} nodes) is below this node's minimum {policy.MinNoiseMultiplier}");
+
+        var rho = DistributedDiscreteGaussian.Rho(config.L2Sensitivity, Math.Sqrt(config.NoiseVariancePerNode), dp.MinNodes, config.PaddedDimension);
+        var rdp = RdpAccountant.DefaultOrders.Select(alpha => alpha * rho).ToArray();
+        return Priced(datasetId, rdp, config, dp.MinNodes);
+    }
+
+    /// <summary>
+    /// Sample-level DP-SGD: the cost of this round's local steps (Poisson-sampled Gaussian mechanism; the
+    /// fixed-size variant is accounted the same way, which the plan documents as an approximation).
+    /// </summary>
+    private Approved CheckDpSgd(TrainingPlan plan, DifferentialPrivacySpec sgd, string datasetId, int trainingSamples)
+    {
+        if (sgd.NoiseMultiplier < policy.MinNoiseMultiplier)
+            throw new TaskRefusedException("policy-noise", $"noise multiplier {sgd.NoiseMultiplier} is below this node's minimum {policy.MinNoiseMultiplier}");
+        var batch = Math.Min(plan.BatchSize, trainingSamples);
+        var steps = plan.LocalSteps ?? ((long)plan.LocalEpochs!.Value * trainingSamples + batch - 1) / batch;
+        var rdp = RdpAccountant.SampledGaussianRdp((double)batch / trainingSamples, sgd.NoiseMultiplier, steps, RdpAccountant.DefaultOrders);
+        return Priced(datasetId, rdp, null, 2);
+    }
+
+    private Approved Priced(string datasetId, double[] rdp, DistributedDpConfig? config, int minimumThreshold)
+    {
+        var spent = ledger.Spent(datasetId);
+        var after = PrivacyLedger.Epsilon(spent.Zip(rdp, (a, b) => a + b).ToArray(), policy.Delta);
+        if (policy.MaxEpsilon is { } max && after > max)
+            throw new TaskRefusedException("privacy-budget",
+                $"this round would bring ε of dataset '{datasetId}' to {after:F3} (δ = {policy.Delta:G2}), above this node's maximum {max}; spent so far {PrivacyLedger.Epsilon(spent, policy.Delta):F3}");
+        return new Approved(config, minimumThreshold, rdp, after);
+    }
+
+    /// <summary>
+    /// Round 0 (feature sums) is not covered by ε: it is allowed only under secure aggregation, and only
+    /// when the operator allows it.
+    /// </summary>
+    public void CheckStatistics(TrainingRequest request)
+    {
+        if (!request.SecureAggregation && policy.RequireSecureAggregation)
+            throw new TaskRefusedException("policy-secure-aggregation", "this node's policy requires secure aggregation; feature statistics would travel in the clear");
+        if (!policy.AllowFeatureStatistics)
+            throw new TaskRefusedException("policy-statistics", "this node's policy does not allow federated feature statistics (they are not covered by its privacy budget)");
+    }
+
+    /// <summary>Records the round before its noisy update leaves the node.</summary>
+    public void Record(string datasetId, TrainingRequest request, double[] rdp) => ledger.Record(datasetId, request.ExperimentId, request.Round, rdp);
+}
