@@ -2,7 +2,9 @@ namespace FedBioMed.Federation.Audit.Verification.Internal;
 
 /// <summary>
 /// Within one participant's trail and one round: round.start first and once, ranked stage events never
-/// going backwards, and no protocol step (keys, signatures, reveals) after the participant refused.
+/// going backwards, no protocol step (keys, signatures, reveals) after the participant refused, and
+/// rounds of one experiment started in increasing order. The researcher talks to every node at once, so
+/// its per-node events (those with a <c>node</c> attribute) are ordered per node, after its round.start.
 /// </summary>
 internal static class StageOrderCheck
 {
@@ -11,42 +13,59 @@ internal static class StageOrderCheck
         AuditEvents.KeysAdvertised, AuditEvents.ConsistencySigned, AuditEvents.UnmaskRevealed,
     };
 
+    private sealed class Lane
+    {
+        public bool Started;
+        public int Rank = -1;
+        public string Last = "";
+        public bool Refused;
+    }
+
     public static void Check(CheckedTrail trail, List<AuditFinding> findings)
     {
-        var states = new Dictionary<RoundKey, (bool Started, int Rank, string Last, bool Refused)>();
+        var lanes = new Dictionary<(RoundKey, string), Lane>();
         var highestRound = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var record in trail.Valid)
         {
             if (RoundKey.Of(record) is not { } round) continue;
+            var item = new TrailRecord(trail, record);
+            void Report(string message) => findings.Add(item.Finding(AuditRules.StageOrder, message));
+
             if (record.Event == AuditEvents.RoundStart)
             {
                 // Nodes take rounds of an experiment in increasing order (replay guard, protocol §12.0).
                 if (highestRound.TryGetValue(round.Experiment, out var highest) && round.Round < highest)
-                    findings.Add(new TrailRecord(trail, record).Finding(AuditRules.StageOrder, $"round.start for {round} after round {highest} started: rounds go backwards"));
+                    Report($"round.start for {round} after round {highest} started: rounds go backwards");
                 highestRound[round.Experiment] = Math.Max(round.Round, highestRound.GetValueOrDefault(round.Experiment, long.MinValue));
             }
-            var state = states.TryGetValue(round, out var known) ? known : (Started: false, Rank: -1, Last: "", Refused: false);
-            var item = new TrailRecord(trail, record);
+
+            var main = LaneOf(lanes, round, "");
+            var lane = trail.IsResearcher && record.Attr(AuditAttrs.Node) is { } node ? LaneOf(lanes, round, node) : main;
             if (record.Event == AuditEvents.Refused)
             {
-                state.Refused = true;
+                lane.Refused = true;
             }
-            else if (state.Refused && StepsForbiddenAfterRefusal.Contains(record.Event))
+            else if (lane.Refused && StepsForbiddenAfterRefusal.Contains(record.Event))
             {
-                findings.Add(item.Finding(AuditRules.StageOrder, $"{record.Event} in {round} after '{trail.Participant}' refused the round"));
+                Report($"{record.Event} in {round} after '{trail.Participant}' refused the round");
             }
             else if (AuditEvents.RankOf(record.Event) is { } rank)
             {
-                if (record.Event == AuditEvents.RoundStart && state.Started)
-                    findings.Add(item.Finding(AuditRules.StageOrder, $"a second round.start for {round}"));
-                else if (!state.Started && record.Event != AuditEvents.RoundStart)
-                    findings.Add(item.Finding(AuditRules.StageOrder, $"{record.Event} in {round} before round.start"));
-                else if (rank < state.Rank)
-                    findings.Add(item.Finding(AuditRules.StageOrder, $"{record.Event} in {round} after {state.Last}: stages out of order"));
-                state.Started = true;
-                if (rank >= state.Rank) (state.Rank, state.Last) = (rank, record.Event);
+                if (record.Event == AuditEvents.RoundStart && main.Started)
+                    Report($"a second round.start for {round}");
+                else if (!main.Started && record.Event != AuditEvents.RoundStart)
+                    Report($"{record.Event} in {round} before round.start");
+                else if (rank < lane.Rank)
+                    Report($"{record.Event} in {round} after {lane.Last}: stages out of order");
+                main.Started = true;
+                if (rank >= lane.Rank) (lane.Rank, lane.Last) = (rank, record.Event);
             }
-            states[round] = state;
         }
+    }
+
+    private static Lane LaneOf(Dictionary<(RoundKey, string), Lane> lanes, RoundKey round, string node)
+    {
+        if (!lanes.TryGetValue((round, node), out var lane)) lanes[(round, node)] = lane = new Lane();
+        return lane;
     }
 }

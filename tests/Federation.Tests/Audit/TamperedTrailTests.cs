@@ -1,0 +1,168 @@
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Audit.Verification;
+using FedBioMed.Federation.Tests.Infrastructure;
+
+namespace FedBioMed.Federation.Tests.Audit;
+
+/// <summary>An honest round's trails, then one alteration each: the verifier names it, once.</summary>
+public sealed class TamperedTrailTests : IDisposable
+{
+    private const string Node = "node-0002";
+    private readonly AuditedRound _round;
+
+    public TamperedTrailTests()
+    {
+        _round = new AuditedRound(5);
+        Assert.True(_round.Run(_round.Config()).Completed);
+        _round.CloseTrails();
+    }
+
+    public void Dispose() => _round.Dispose();
+
+    private string NodeTrail => _round.TrailOf(Node);
+
+    private AuditReport Verify() => AuditVerifier.Verify(_round.Trails, _round.Sim.Roster, _round.Researcher.PublicKey);
+
+    private static AuditFinding Only(AuditReport report, string rule)
+    {
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(rule, finding.Rule);
+        return finding;
+    }
+
+    [Fact]
+    public void Verify_EditedRecord_IsOneSignatureFinding()
+    {
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.SurvivorsSeen);
+        TrailEdits.Edit(NodeTrail, index, l => l.Replace("node-0004", "node-0009", StringComparison.Ordinal));
+
+        var finding = Only(Verify(), AuditRules.Signature);
+        Assert.Equal(NodeTrail, finding.TrailFile);
+        Assert.Equal(index, finding.Seq);
+    }
+
+    [Fact]
+    public void Verify_DeletedRecord_IsOneGapFinding()
+    {
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.ConsistencySigned);
+        TrailEdits.Delete(NodeTrail, index);
+
+        var finding = Only(Verify(), AuditRules.Gap);
+        Assert.Equal(index + 1, finding.Seq);
+        Assert.Contains($"record {index} is missing", finding.Message);
+    }
+
+    [Fact]
+    public void Verify_SwappedRecords_IsOneOrderFinding()
+    {
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.SurvivorsSeen);
+        TrailEdits.Swap(NodeTrail, index);
+
+        var finding = Only(Verify(), AuditRules.Order);
+        Assert.Equal(index, finding.Seq);
+    }
+
+    [Fact]
+    public void Verify_NodeTrailCutBeforeItsUnmaskResponse_IsAnIncompleteRound_AndAReceiptItsTrailLacks()
+    {
+        // The chain of a cut trail is a valid prefix; the cut shows because the round never ends in it and
+        // the researcher's trail holds a response the node's trail no longer shows sending.
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.UnmaskRequested);
+        TrailEdits.KeepFirst(NodeTrail, index + 1);
+
+        var report = Verify();
+        Assert.DoesNotContain(report.Findings, f => f.Rule.StartsWith("chain.", StringComparison.Ordinal));
+        var incomplete = Assert.Single(report.Findings, f => f.Rule == AuditRules.Incomplete);
+        Assert.Equal(NodeTrail, incomplete.TrailFile);
+        var receipt = Assert.Single(report.Findings, f => f.Rule == AuditRules.Message);
+        Assert.Equal(_round.TrailOf(AuditedRound.ResearcherId), receipt.TrailFile);
+        Assert.Contains("UnmaskResponse", receipt.Message);
+        Assert.Equal(2, report.Findings.Count);
+    }
+
+    [Fact]
+    public void Verify_ResearcherTrailCutBeforeTheResult_IsAnIncompleteRound()
+    {
+        var researcher = _round.TrailOf(AuditedRound.ResearcherId);
+        TrailEdits.KeepFirst(researcher, TrailEdits.IndexOf(researcher, AuditEvents.RoundResult));
+
+        var report = Verify();
+        var incomplete = Assert.Single(report.Findings, f => f.Rule == AuditRules.Incomplete);
+        Assert.Equal(researcher, incomplete.TrailFile);
+        // Each node received the global model from the researcher, which its cut trail no longer shows.
+        Assert.Equal(5, report.Findings.Count(f => f.Rule == AuditRules.Message && f.Message.Contains("GlobalModel", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Verify_TrailOfAnotherRunMixedIn_IsOneRunFinding()
+    {
+        using var dir = new TempDirectory();
+        using var other = new AuditedRound(5, runId: "run-2", directory: dir.Path);
+        Assert.True(other.Run(other.Config()).Completed);
+        other.CloseTrails();
+        var trails = _round.Trails.Append(other.TrailOf(Node)).ToArray();
+
+        var finding = Only(AuditVerifier.Verify(trails), AuditRules.Run);
+        Assert.Equal(other.TrailOf(Node), finding.TrailFile);
+        Assert.Contains("run-2", finding.Message);
+    }
+
+    [Fact]
+    public void Verify_RecordsSplicedFromAnotherRunOfTheSameNode_BreakThePrevLinks()
+    {
+        // Same node identity in both runs, so the spliced records' signatures verify.
+        using var dir = new TempDirectory();
+        var run2 = Path.Combine(dir.Path, "node.jsonl");
+        using (var writer = new AuditTrailWriter(run2, Node, _round.Sim.Identity(Node).Sign, _round.Sim.Identity(Node).PublicKey, "run-2", new StepClock()))
+        {
+            for (var i = 0; i < 8; i++) writer.Append(AuditEvents.DpSpent, "exp", 1, null, new Dictionary<string, string> { ["epsilon"] = "0" });
+        }
+        var lines = TrailEdits.Lines(NodeTrail);
+        var foreign = TrailEdits.Lines(run2);
+        lines[3] = foreign[3];
+        TrailEdits.Write(NodeTrail, lines);
+
+        var findings = Verify().Findings;
+        Assert.Equal([AuditRules.Prev, AuditRules.Prev], findings.Select(f => f.Rule).Take(2));
+        Assert.Equal([3L, 4L], findings.Select(f => f.Seq!.Value).Take(2));
+    }
+
+    [Fact]
+    public void Verify_RecordSignedWithAnotherKey_IsOneSignatureFinding()
+    {
+        using var intruder = NodeIdentity.Generate("intruder");
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.UnmaskRevealed);
+        var lines = TrailEdits.Lines(NodeTrail);
+        lines[index] = Resign(lines[index], intruder, l => l.Replace("SelfMaskSeed", "MaskingKey", StringComparison.Ordinal));
+        TrailEdits.Write(NodeTrail, lines);
+
+        Assert.Equal(index, Only(Verify(), AuditRules.Signature).Seq);
+    }
+
+    [Fact]
+    public void Verify_WholeTrailForgedUnderAnotherKey_IsOneRosterFinding()
+    {
+        using var intruder = NodeIdentity.Generate(Node);
+        var lines = TrailEdits.Lines(NodeTrail);
+        var forged = Path.Combine(_round.Directory, "forged.jsonl");
+        using (var writer = new AuditTrailWriter(forged, Node, intruder.Sign, intruder.PublicKey, "run-1", new StepClock()))
+        {
+            writer.Append(AuditEvents.Policy, null, null, null, new Dictionary<string, string>());
+        }
+        var trails = _round.Trails.Where(t => t != NodeTrail).Append(forged).ToArray();
+
+        var finding = Only(AuditVerifier.Verify(trails, _round.Sim.Roster, _round.Researcher.PublicKey), AuditRules.RosterKey);
+        Assert.Equal(forged, finding.TrailFile);
+        Assert.NotEmpty(lines);
+    }
+
+    /// <summary>Changes a line's content and signs it again with <paramref name="key"/>, keeping seq and prev.</summary>
+    private static string Resign(string line, NodeIdentity key, Func<string, string> change)
+    {
+        var sigStart = line.LastIndexOf(",\"sig\":\"", StringComparison.Ordinal);
+        var unsigned = change(line[..sigStart]) + "}";
+        var signature = Convert.ToHexStringLower(key.Sign(System.Text.Encoding.UTF8.GetBytes(unsigned)));
+        return unsigned[..^1] + ",\"sig\":\"" + signature + "\"}";
+    }
+}
