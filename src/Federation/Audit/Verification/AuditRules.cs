@@ -39,6 +39,8 @@ public static class AuditRules
     public const string Contradicts = "unmask.contradicts-survivors";
     /// <summary>A relayed item (advertisement, share, consistency signature) that its author's trail does not show sending.</summary>
     public const string Relay = "relay.mismatch";
+    /// <summary>A share the server held and should have forwarded (both directions sent) that never reached its receiver.</summary>
+    public const string Withheld = "relay.withheld";
     /// <summary>Participants saw different survivor sets in one round.</summary>
     public const string Survivors = "survivors.differ";
     /// <summary>Participants recorded different global-model hashes for one round.</summary>

@@ -3,7 +3,8 @@ namespace FedBioMed.Federation.Audit.Verification.Internal;
 /// <summary>
 /// Within one participant's trail and one round: round.start first and once, ranked stage events never
 /// going backwards, no protocol step (keys, signatures, reveals) after the participant refused, and
-/// rounds of one experiment started in increasing order. The researcher talks to every node at once, so
+/// rounds of one experiment started in increasing order, with no protocol message of an earlier round
+/// arriving once a later one started (a replay). The researcher talks to every node at once, so
 /// its per-node events (those with a <c>node</c> attribute) are ordered per node, after its round.start.
 /// </summary>
 internal static class StageOrderCheck
@@ -11,6 +12,11 @@ internal static class StageOrderCheck
     private static readonly HashSet<string> StepsForbiddenAfterRefusal = new(StringComparer.Ordinal)
     {
         AuditEvents.KeysAdvertised, AuditEvents.ConsistencySigned, AuditEvents.UnmaskRevealed,
+    };
+
+    private static readonly HashSet<string> ServerMessageTypes = new(StringComparer.Ordinal)
+    {
+        "RoundStart", "AdvertisedKeys", "ForwardedShares", "SurvivorSet", "UnmaskRequest",
     };
 
     private sealed class Lane
@@ -37,6 +43,12 @@ internal static class StageOrderCheck
                 if (highestRound.TryGetValue(round.Experiment, out var highest) && round.Round < highest)
                     Report($"round.start for {round} after round {highest} started: rounds go backwards");
                 highestRound[round.Experiment] = Math.Max(round.Round, highestRound.GetValueOrDefault(round.Experiment, long.MinValue));
+            }
+
+            else if (!trail.IsResearcher && record.Event == AuditEvents.MessageReceived && ServerMessageTypes.Contains(record.Attr(AuditAttrs.Type) ?? "")
+                && highestRound.TryGetValue(round.Experiment, out var current) && round.Round < current)
+            {
+                Report($"{record.Attr(AuditAttrs.Type)} of {round} received after round {current} started: a message replayed from an earlier round");
             }
 
             var main = LaneOf(lanes, round, "");
