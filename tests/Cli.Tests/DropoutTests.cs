@@ -187,10 +187,4 @@ public sealed class DropoutTests
         for (var i = 0; i < global.Length; i++) global[i] += average[i];
         return global;
     }
-
-    /// <summary>Reports on the runner's own thread, so the test acts before the runner moves on (Progress&lt;T&gt; would post).</summary>
-    private sealed class SynchronousProgress(Action<ExperimentProgress> report) : IProgress<ExperimentProgress>
-    {
-        public void Report(ExperimentProgress value) => report(value);
-    }
 }
