@@ -24,6 +24,8 @@ internal static class CommandLine
           fedbiomed node plans approve|reject --data-dir DIR HASH
           fedbiomed researcher run --experiment FILE --roster FILE [--listen URL] [--wait-seconds S] [--output DIR]
               Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE.
+          fedbiomed audit verify [--roster FILE] [--researcher-key HEX] TRAIL...
+              Check a run's signed audit trails (files, or folders of *.jsonl): one FINDING line per violation, exit 1 if any.
           fedbiomed --help
         """;
 
@@ -43,6 +45,7 @@ internal static class CommandLine
                 ["demo", .. var rest] => await DemoCommand.RunAsync(ParseDemo(rest), output, cancel.Token).ConfigureAwait(false),
                 ["node", .. var rest] => await Commands.NodeCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 ["researcher", .. var rest] => await Commands.ResearcherCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
+                ["audit", .. var rest] => await Commands.AuditCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{string.Join(' ', args)}'"),
             };
         }
