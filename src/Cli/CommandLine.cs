@@ -14,7 +14,7 @@ internal static class CommandLine
               In-process federation: a researcher and N hospitals (default 3) on loopback gRPC,
               Breast Cancer Wisconsin split non-IID, secure aggregation on. Ends with `final accuracy: A`.
               --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5) and prints `epsilon: E` after each round.
-          fedbiomed node start --config FILE
+          fedbiomed node start [--config FILE]
               Run a node as a service (settings in FILE, FEDBIOMED_Node__* variables, --Node:Key=value).
           fedbiomed node identity --data-dir DIR --id NODE_ID
               Create (once) and print the node's identity public key for the federation roster.

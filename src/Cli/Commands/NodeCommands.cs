@@ -96,9 +96,10 @@ internal static class NodeCommands
         {
             if (config + 1 >= args.Length || !File.Exists(args[config + 1])) throw new UsageException("--config needs an existing settings file");
             builder.Configuration.AddJsonFile(Path.GetFullPath(args[config + 1]), optional: false);
-            builder.Configuration.AddEnvironmentVariables("FEDBIOMED_");
-            builder.Configuration.AddCommandLine(args.Where((a, i) => i != config && i != config + 1).ToArray());
         }
+        // Later sources win: the settings file, then FEDBIOMED_ variables (also without a file, as in containers), then the command line.
+        builder.Configuration.AddEnvironmentVariables("FEDBIOMED_");
+        builder.Configuration.AddCommandLine(args.Where((a, i) => config < 0 || (i != config && i != config + 1)).ToArray());
         builder.Services.AddFedBioMedNode(builder.Configuration);
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
