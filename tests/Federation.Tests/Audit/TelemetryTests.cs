@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Audit.Verification;
+using FedBioMed.Federation.Telemetry;
+using FedBioMed.Federation.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace FedBioMed.Federation.Tests.Audit;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public void AddFedBioMedTelemetry_WithAuditTrail_WritesTrailRecordsFromSpans()
+    {
+        using var dir = new TempDirectory();
+        using var identity = NodeIdentity.Generate("node-a");
+        var services = new ServiceCollection();
+        services.AddFedBioMedTelemetry(new TelemetryOptions { AuditTrail = true, Prometheus = true });
+        using (var provider = services.BuildServiceProvider())
+        {
+            var trails = provider.GetRequiredService<AuditTrails>();
+            trails.Add(new AuditTrailWriter(dir.File(AuditTrails.FileName("node-a")), "node-a", identity.Sign, identity.PublicKey, "run-1", new StepClock()));
+            _ = provider.GetRequiredService<TracerProvider>(); // what the hosted service does at start
+
+            var audit = new AuditRecorder(new ActivityAuditSink("node-a"));
+            audit.Policy(new AuditPolicy(MinThreshold: 3, RequireSecAgg: true));
+            using (FederationTelemetry.StartRound("exp", 1, cohortSize: 3, threshold: 2))
+            {
+                audit.RoundStart("exp", 1, ["node-a", "node-b"]);
+                audit.RoundResult("exp", 1, null, new string('0', 64));
+            }
+        }
+
+        var lines = File.ReadAllLines(dir.File("node-a.audit.jsonl"));
+        Assert.Equal(["trail.start", "policy", "round.start", "round.result"], lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("event").GetString()));
+        // The policy asks for secure aggregation and this round had none: the trail shows it.
+        var finding = Assert.Single(AuditVerifier.Verify([dir.File("node-a.audit.jsonl")]).Findings);
+        Assert.Equal(AuditRules.Policy, finding.Rule);
+    }
+
+    [Fact]
+    public void Instruments_RecordRoundsStagesBytesDropoutsAndEpsilon()
+    {
+        var seen = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FederationTelemetry.Name) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => { lock (seen) seen[instrument.Name] = seen.GetValueOrDefault(instrument.Name) + value; });
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => { lock (seen) seen[instrument.Name] = seen.GetValueOrDefault(instrument.Name) + value; });
+        listener.Start();
+
+        FederationTelemetry.RoundCompleted(AuditRoles.Researcher);
+        FederationTelemetry.RoundAborted(AuditRoles.Researcher, SecAggStage.Unmask);
+        using (FederationTelemetry.Stage(SecAggStage.ShareKeys, new RoundHeader("exp", 1, new byte[32]))) { }
+        FederationTelemetry.BytesSent(1000, "MaskedInput");
+        FederationTelemetry.BytesReceived(24, "SurvivorSet");
+        FederationTelemetry.Dropouts(2);
+        FederationTelemetry.EpsilonSpent("exp", 0.5);
+
+        Assert.True(seen["fedbiomed.rounds.completed"] >= 1);
+        Assert.True(seen["fedbiomed.rounds.aborted"] >= 1);
+        Assert.True(seen.ContainsKey("fedbiomed.stage.duration"));
+        Assert.True(seen["fedbiomed.transferred"] >= 1024);
+        Assert.True(seen["fedbiomed.dropouts"] >= 2);
+        Assert.True(seen["fedbiomed.privacy.epsilon"] >= 0.5);
+    }
+
+    [Fact]
+    public void SpanHelpers_CarryIdsAndHashes()
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FederationTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using (var experiment = FederationTelemetry.StartExperiment("exp", rounds: 3, planSha256: "ab12"))
+        using (FederationTelemetry.StartNodeTask("node-a", "train", "exp", 1, payloadSha256: "cd34", payloadBytes: 4096))
+        using (FederationTelemetry.Stage(SecAggStage.Unmask, new RoundHeader("exp", 1, new byte[32])))
+        {
+        }
+
+        var task = stopped.Single(a => a.OperationName == "node train");
+        Assert.Equal("cd34", task.GetTagItem(TelemetryTags.PayloadSha256));
+        Assert.Equal(4096L, task.GetTagItem(TelemetryTags.PayloadBytes));
+        Assert.Equal("unmask", stopped.Single(a => a.OperationName == "secagg unmask").GetTagItem(TelemetryTags.Stage));
+        Assert.Equal("exp", stopped.Single(a => a.OperationName == "experiment").GetTagItem(TelemetryTags.ExperimentId));
+    }
+
+    [Fact]
+    public void TelemetryOptions_RejectsAScrapePathWithoutLeadingSlash() =>
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddFedBioMedTelemetry(new TelemetryOptions { Prometheus = true, PrometheusPath = "metrics" }));
+}
