@@ -73,10 +73,12 @@ public static class RdpAccountant
         EpsilonAndOrder(noiseMultiplier, steps, delta, samplingRate).Epsilon;
 
     /// <summary>As <see cref="Epsilon"/>, with the order that attains it.</summary>
+    /// <remarks>No steps, or a sampling rate of 0, releases nothing: (0, NaN), not the grid's small positive bound.</remarks>
     public static (double Epsilon, double Order) EpsilonAndOrder(double noiseMultiplier, long steps, double delta, double samplingRate = 1.0)
     {
         Guard.Delta(delta, nameof(delta));
-        return ToEpsilon(Orders, SampledGaussianRdp(samplingRate, noiseMultiplier, steps, Orders), delta);
+        var rdp = SampledGaussianRdp(samplingRate, noiseMultiplier, steps, Orders);
+        return steps == 0 || samplingRate == 0 ? (0, double.NaN) : ToEpsilon(Orders, rdp, delta);
     }
 
     /// <summary>

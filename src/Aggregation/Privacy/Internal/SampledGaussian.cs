@@ -88,8 +88,10 @@ internal static class SampledGaussian
                 var jm = alpha - m;
                 var phi0 = m * logQ + jm * log1mQ + m * (m - 1.0) / (2 * variance);
                 var phi1 = jm * logQ + m * log1mQ + jm * (jm - 1) / (2 * variance);
-                var rest = logAbsBinomialM + Math.Log(m / alpha)
-                    + LogAddExp(Math.Max(phi0, psi), Math.Max(phi1, psi));
+                // Past its split point a series only has suppressed terms, bounded by ψ alone.
+                var bound0 = m > z0 ? psi : Math.Max(phi0, psi);
+                var bound1 = m > alpha - z0 ? psi : Math.Max(phi1, psi);
+                var rest = logAbsBinomialM + Math.Log(m / alpha) + LogAddExp(bound0, bound1);
                 if (rest < NegligibleLog + Math.Max(sum.Log, 0)) return sum.Log / (alpha - 1);
             }
         }

@@ -125,13 +125,25 @@ def main():
     print("// DDG rho: D2, s, n, d, D1 -> rho")
     for d2, s, n, d, d1 in [(10, 0.6, 10, 100, None), (10, 0.8, 10, 1000, None), (1, 0.5, 3, 10, None),
                             (2, 0.5, 3, 10, 3), (50, 4, 100, 10000, None), (4096, 25, 50, 1000000, None),
-                            (3, 1.0, 20, 50, 5)]:
+                            (3, 1.0, 20, 50, 5), (1, 1.0, 100, 20, 1)]:
         print(f"[InlineData({d2}, {s}, {n}, {d}, {'null' if d1 is None else d1}, {show(ddg_rho(d2, s, n, d, d1))})]")
 
     print("// zCDP -> (eps, delta): rho, delta -> eps, order")
     for rho, delta in [(0.5, 1e-5), (0.01, 1e-5), (2.0, 1e-6), (1e-4, 1e-5), (50, 1e-5)]:
         e, a = zcdp_eps(rho, delta)
         print(f"[InlineData({rho}, {delta}, {show(e)}, {show(a)})]")
+
+    print("// DDG end to end: D2, s, n, d, rounds, delta -> eps of rounds * rho")
+    for d2, s, n, d, rounds, delta in [(50, 4, 100, 10000, 100, 1e-5), (10, 0.8, 10, 1000, 1, 1e-5), (1, 1.0, 100, 20, 30, 1e-6)]:
+        e, _ = zcdp_eps(rounds * ddg_rho(d2, s, n, d), delta)
+        print(f"[InlineData({d2}, {s}, {n}, {d}, {rounds}, {delta}, {show(e)})]")
+
+    print("// plain Gaussian calibration: the smallest z with min over DEFAULT_ORDERS of eps <= target,")
+    print("// inverted exactly per order: z_a = sqrt(a T / (2 (target - c(a)))), c(a) = eps_at(a, 0, delta); z* = min_a z_a")
+    for target, steps, delta in [(1.0, 1, 1e-5), (2.0, 10, 1e-5), (8.0, 100, 1e-6)]:
+        best = min(mp.sqrt(mp.mpf(a) * steps / (2 * (target - eps_at(a, 0, delta))))
+                   for a in DEFAULT_ORDERS if target > eps_at(a, 0, delta))
+        print(f"[InlineData({target}, {steps}, {delta}, {show(best)})]")
 
 
 if __name__ == "__main__":
