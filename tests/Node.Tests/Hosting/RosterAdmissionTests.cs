@@ -4,6 +4,7 @@ using FedBioMed.Node.Tests.Infrastructure;
 using FedBioMed.Researcher.Transport;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FedBioMed.Node.Tests.Hosting;
 
@@ -45,6 +46,31 @@ public sealed class RosterAdmissionTests : IDisposable
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Contains("'intruder' is not in the federation roster", refused.Status.Detail, StringComparison.Ordinal);
+        lock (registered) Assert.Empty(registered);
+        Assert.Empty(researcher.Registry.Sessions);
+    }
+
+    [Fact]
+    public async Task OutsiderRunningAsAService_IsRefusedOnEveryRetry_AndNeverRegistered()
+    {
+        await using var researcher = await ResearcherHost.StartAsync(ResearcherRoster, ResearcherHost.FreePort());
+        var registered = new List<string>();
+        researcher.Registry.Connected += s => { lock (registered) registered.Add(s.NodeId); };
+        using var outsider = NodeIdentity.Generate("intruder");
+        var options = NodeHost.Options(outsider, researcher.Url, _dir.Path);
+        using var node = NodeHost.Build(options, outsider, new Roster([KeyValuePair.Create(outsider.Id, outsider.PublicKey)]), _log);
+
+        await node.StartAsync();
+        try
+        {
+            await Eventually.HoldsAsync(() => _log.Count(NodeHost.ConnectionFailedEvent) >= 2, TimeSpan.FromSeconds(15), "the outsider was refused twice");
+        }
+        finally
+        {
+            await node.StopAsync();
+        }
+
+        Assert.All(_log.Messages(NodeHost.ConnectionFailedEvent), m => Assert.Contains("PermissionDenied", m, StringComparison.Ordinal));
         lock (registered) Assert.Empty(registered);
         Assert.Empty(researcher.Registry.Sessions);
     }
