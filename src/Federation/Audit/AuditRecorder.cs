@@ -84,7 +84,8 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void UnmaskRequested(UnmaskRequest request, string node)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var attrs = SurvivorAttrs(request.Survivors);
+        // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
+        var attrs = node == ParticipantId ? SurvivorAttrs(request.Survivors) : SurvivorDigest(request.Survivors);
         attrs[AuditAttrs.Node] = node;
         attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
         Append(AuditEvents.UnmaskRequested, request.Header, attrs);
@@ -116,10 +117,14 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void RoundAborted(string experimentId, long round, string? session, string reason) =>
         _sink.Append(AuditEvents.RoundAborted, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Reason] = reason });
 
-    /// <summary>The round's global model (its SHA-256), and, when known, who survived and who dropped.</summary>
+    /// <summary>
+    /// The round's global model (its SHA-256), and, when known, who survived (the list only with
+    /// <paramref name="dropped"/>, i.e. the researcher's full account; otherwise the digest) and who dropped.
+    /// </summary>
     public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null)
     {
-        var attrs = survivors is null ? new Dictionary<string, string>(StringComparer.Ordinal) : SurvivorAttrs(survivors);
+        var attrs = survivors is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : dropped is null ? SurvivorDigest(survivors) : SurvivorAttrs(survivors);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
         _sink.Append(AuditEvents.RoundResult, experimentId, round, session, attrs);
@@ -185,6 +190,9 @@ public sealed class AuditRecorder(IAuditSink sink)
             [AuditAttrs.Survivors] = AuditLists.Join(survivors),
             [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors),
         };
+
+    private static Dictionary<string, string> SurvivorDigest(IReadOnlyList<string> survivors) =>
+        new(StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) };
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 

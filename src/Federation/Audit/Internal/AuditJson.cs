@@ -54,9 +54,13 @@ internal static class AuditJson
     }
 
     /// <summary>Parses one line; null with an explanation when it is not a canonical record.</summary>
-    public static AuditRecord? TryParse(string line, out string? error)
+    public static AuditRecord? TryParse(string line, out string? error) => TryParse(line, out error, out _);
+
+    /// <summary>Parses one line and also returns the signed bytes it re-encoded to check the canonical form.</summary>
+    public static AuditRecord? TryParse(string line, out string? error, out byte[]? signedBytes)
     {
         error = null;
+        signedBytes = null;
         try
         {
             using var document = JsonDocument.Parse(line);
@@ -82,8 +86,10 @@ internal static class AuditJson
                 NullableString(root.GetProperty("session")),
                 attrs,
                 root.GetProperty("sig").GetString()!);
-            if (!string.Equals(Line(SignedBytes(record), record.Sig), line, StringComparison.Ordinal))
+            var signed = SignedBytes(record);
+            if (!string.Equals(Line(signed, record.Sig), line, StringComparison.Ordinal))
                 return Fail("the line is not in canonical form (spacing, escaping or attribute order differ)", out error);
+            signedBytes = signed;
             return record;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException or ArgumentNullException)

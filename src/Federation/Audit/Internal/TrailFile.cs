@@ -4,7 +4,7 @@ using System.Text;
 namespace FedBioMed.Federation.Audit.Internal;
 
 /// <summary>One line of a trail file as read: its text, its hash and the record it parses to (if any).</summary>
-internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error);
+internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error, byte[]? SignedBytes = null);
 
 /// <summary>A trail file split into lines; a last line without its newline is kept apart as torn.</summary>
 internal sealed class TrailFile
@@ -56,7 +56,7 @@ internal sealed class TrailFile
         {
             return new TrailLine(number, "", hash, null, "not valid UTF-8");
         }
-        var record = AuditJson.TryParse(text, out var error);
-        return new TrailLine(number, text, hash, record, error);
+        var record = AuditJson.TryParse(text, out var error, out var signedBytes);
+        return new TrailLine(number, text, hash, record, error, signedBytes);
     }
 }

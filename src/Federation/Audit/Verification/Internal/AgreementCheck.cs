@@ -12,7 +12,7 @@ internal static class AgreementCheck
     {
         Compare(trails, findings, [AuditEvents.RoundStart], AuditAttrs.ConfigSha256, AuditRules.Parameters, DescribeParameters);
         Compare(trails, findings, [AuditEvents.SurvivorsSeen, AuditEvents.UnmaskRequested, AuditEvents.RoundResult], AuditAttrs.SurvivorsSha256, AuditRules.Survivors,
-            r => $"survivors {TrailRecords.Describe(AuditLists.Split(r.Attr(AuditAttrs.Survivors)))}");
+            r => r.Attr(AuditAttrs.Survivors) is { } list ? $"survivors {TrailRecords.Describe(AuditLists.Split(list))}" : "a survivor set");
         Compare(trails, findings, [AuditEvents.RoundResult], AuditAttrs.ModelSha256, AuditRules.Model,
             r => $"global model {ChainCheck.Short(r.Attr(AuditAttrs.ModelSha256)!)}");
     }
@@ -31,7 +31,8 @@ internal static class AgreementCheck
         foreach (var (round, values) in byRound)
         {
             var reference = TrailRecords.Reference(values.Select(v => (v.Value, v.Item.Trail)));
-            var referenceRecord = values.First(v => v.Value == reference).Item.Record;
+            var referenceRecord = values.Where(v => v.Value == reference).Select(v => v.Item.Record)
+                .OrderBy(r => r.Attr(AuditAttrs.Survivors) is null ? 1 : 0).First();
             var holders = values.Where(v => v.Value == reference).Select(v => v.Subject).Distinct(StringComparer.Ordinal).Count();
             var reported = new HashSet<(string, string)>();
             // Own records first, so a node's own evidence is the one cited.

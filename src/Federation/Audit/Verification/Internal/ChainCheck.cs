@@ -30,7 +30,7 @@ internal static class ChainCheck
                 Report(AuditRules.Malformed, null, $"line {line.LineNumber}: {line.Error}");
                 continue;
             }
-            var ok = trail.PublicKey is not null && SignatureVerifies(trail.PublicKey, record);
+            var ok = trail.PublicKey is not null && SignatureVerifies(trail.PublicKey, record, line.SignedBytes);
             signatureOk[line.LineNumber] = ok;
             if (trail.PublicKey is not null && !ok)
                 Report(AuditRules.Signature, record.Seq, $"signature of record {record.Seq} ({record.Event}) does not verify under the key of '{trail.Participant}': the record was altered or signed by another key");
@@ -117,7 +117,7 @@ internal static class ChainCheck
         }
     }
 
-    internal static bool SignatureVerifies(byte[] publicKey, AuditRecord record)
+    internal static bool SignatureVerifies(byte[] publicKey, AuditRecord record, byte[]? signedBytes = null)
     {
         byte[] signature;
         try
@@ -128,7 +128,7 @@ internal static class ChainCheck
         {
             return false;
         }
-        return Ed25519.Verify(publicKey, AuditJson.SignedBytes(record), signature);
+        return Ed25519.Verify(publicKey, signedBytes ?? AuditJson.SignedBytes(record), signature);
     }
 
     internal static string Short(string hex) => hex.Length > 12 ? hex[..12] + "…" : hex;
