@@ -26,6 +26,11 @@ internal static class CommandLine
               Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE.
           fedbiomed audit verify [--roster FILE] [--researcher-key HEX] TRAIL...
               Check a run's signed audit trails (files, or folders of *.jsonl): one FINDING line per violation, exit 1 if any.
+          fedbiomed privacy epsilon --noise-multiplier Z --rounds T --delta D [--sampling-rate Q]
+              ε after T rounds (or steps) of the Gaussian mechanism with noise multiplier Z, each on a Poisson
+              sample at rate Q (default 1; a fraction like 256/60000 is accepted), by RDP accounting.
+          fedbiomed privacy noise-multiplier --epsilon E --rounds T --delta D [--sampling-rate Q]
+              The smallest noise multiplier that keeps ε at most E after T rounds.
           fedbiomed --help
         """;
 
@@ -45,6 +50,7 @@ internal static class CommandLine
                 ["demo", .. var rest] => await DemoCommand.RunAsync(ParseDemo(rest), output, cancel.Token).ConfigureAwait(false),
                 ["node", .. var rest] => await Commands.NodeCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 ["researcher", .. var rest] => await Commands.ResearcherCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
+                ["privacy", .. var rest] => await Commands.PrivacyCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 ["audit", .. var rest] => await Commands.AuditCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{string.Join(' ', args)}'"),
             };
