@@ -13,7 +13,7 @@ internal static class ExperimentFile
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "id", "datasetTag", "plan", "rounds", "minNodes", "cohortSize", "secureAggregation", "neighbourDegree",
-        "thresholdFraction", "clipNorm", "stageTimeoutSeconds", "trainingTimeoutSeconds",
+        "thresholdFraction", "clipNorm", "stageTimeoutSeconds", "trainingTimeoutSeconds", "clientDp",
     };
 
     public static ExperimentSpec Load(string path)
@@ -66,6 +66,7 @@ internal static class ExperimentFile
                 ClipNorm = Double(root, "clipNorm") ?? 100,
                 StageTimeout = Seconds(root, "stageTimeoutSeconds") ?? TimeSpan.FromSeconds(30),
                 TrainingTimeout = Seconds(root, "trainingTimeoutSeconds") ?? TimeSpan.FromSeconds(600),
+                ClientDp = ClientDp(root),
             };
             try
             {
@@ -83,20 +84,41 @@ internal static class ExperimentFile
         }
     }
 
+    private static readonly HashSet<string> KnownDp = new(StringComparer.Ordinal) { "targetEpsilon", "delta", "clipNorm", "wordBits", "rotate" };
+
+    /// <summary>The optional "clientDp" object: client-level distributed DP.</summary>
+    private static ClientDpSpec? ClientDp(JsonElement root)
+    {
+        if (!root.TryGetProperty("clientDp", out var dp) || dp.ValueKind == JsonValueKind.Null) return null;
+        if (dp.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"experiment.clientDp: {dp.GetRawText()} is not an object");
+        foreach (var property in dp.EnumerateObject())
+        {
+            if (!KnownDp.Contains(property.Name)) throw new InvalidDataException($"experiment.clientDp.{property.Name}: unknown field");
+        }
+        return new ClientDpSpec
+        {
+            TargetEpsilon = Double(dp, "targetEpsilon", "clientDp.") ?? throw new InvalidDataException("experiment.clientDp.targetEpsilon: required"),
+            Delta = Double(dp, "delta", "clientDp.") ?? 1e-5,
+            ClipNorm = Double(dp, "clipNorm", "clientDp.") ?? 1,
+            WordBits = Int(dp, "wordBits", "clientDp.") ?? 16,
+            Rotate = Bool(dp, "rotate", "clientDp.") ?? true,
+        };
+    }
+
     private static string? String(JsonElement root, string name) =>
         !root.TryGetProperty(name, out var e) ? null
         : e.ValueKind == JsonValueKind.String ? e.GetString()
         : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not a string");
 
-    private static int? Int(JsonElement root, string name) =>
+    private static int? Int(JsonElement root, string name, string prefix = "") =>
         !root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null ? null
         : e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) ? v
-        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not an integer");
+        : throw new InvalidDataException($"experiment.{prefix}{name}: {e.GetRawText()} is not an integer");
 
-    private static double? Double(JsonElement root, string name) =>
+    private static double? Double(JsonElement root, string name, string prefix = "") =>
         !root.TryGetProperty(name, out var e) ? null
         : e.ValueKind == JsonValueKind.Number ? e.GetDouble()
-        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not a number");
+        : throw new InvalidDataException($"experiment.{prefix}{name}: {e.GetRawText()} is not a number");
 
     /// <summary>Deadlines are capped well below what CancelAfter accepts (about 49 days), so a typo fails here, not mid-experiment.</summary>
     private const double MaxSeconds = 30 * 24 * 3600;
@@ -106,8 +128,8 @@ internal static class ExperimentFile
         : seconds > 0 && seconds <= MaxSeconds ? TimeSpan.FromSeconds(seconds)
         : throw new InvalidDataException($"experiment.{name}: {root.GetProperty(name).GetRawText()} must be a positive number of seconds, at most {MaxSeconds} (30 days)");
 
-    private static bool? Bool(JsonElement root, string name) =>
+    private static bool? Bool(JsonElement root, string name, string prefix = "") =>
         !root.TryGetProperty(name, out var e) ? null
         : e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean()
-        : throw new InvalidDataException($"experiment.{name}: {e.GetRawText()} is not true or false");
+        : throw new InvalidDataException($"experiment.{prefix}{name}: {e.GetRawText()} is not true or false");
 }
