@@ -92,7 +92,7 @@ internal static class SampledGaussian
                 var bound0 = m > z0 ? psi : Math.Max(phi0, psi);
                 var bound1 = m > alpha - z0 ? psi : Math.Max(phi1, psi);
                 var rest = logAbsBinomialM + Math.Log(m / alpha) + LogAddExp(bound0, bound1);
-                if (rest < NegligibleLog + Math.Max(sum.Log, 0)) return sum.Log / (alpha - 1);
+                if (rest < NegligibleLog + Math.Max(sum.Log, 0)) return LogAToRdp(sum.Log, alpha);
             }
         }
 
@@ -109,8 +109,14 @@ internal static class SampledGaussian
             ratios[i] = Math.Exp(logA - logA0);
         }
         sum.Add(logA0 + Math.Log(AlternatingSeries.Sum(ratios)), SignAt(alpha, k0));
-        return sum.Log / (alpha - 1);
+        return LogAToRdp(sum.Log, alpha);
     }
+
+    /// <summary>
+    /// A_α ≥ 1 exactly, but the fractional series sums it in double, to about one ulp of 1: when the true RDP is
+    /// below ~1e-16/(α − 1) the computed log can come out a hair negative, and 0 is the closer answer.
+    /// </summary>
+    private static double LogAToRdp(double logA, double alpha) => Math.Max(0, logA) / (alpha - 1);
 
     /// <summary>Sign of C(α, k) for fractional α: positive up to k = ⌊α⌋ + 1, alternating after.</summary>
     private static int SignAt(double alpha, long k)
