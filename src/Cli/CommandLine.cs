@@ -10,10 +10,13 @@ internal static class CommandLine
         fedbiomed — federated learning with secure aggregation
 
         Usage:
-          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp]
+          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp] [--audit-dir DIR]
               In-process federation: a researcher and N hospitals (default 3) on loopback gRPC,
               Breast Cancer Wisconsin split non-IID, secure aggregation on. Ends with `final accuracy: A`.
               --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5) and prints `epsilon: E` after each round.
+              --audit-dir writes one signed audit trail per participant into DIR (keys/ holds the roster and researcher key).
+              Telemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (standard OTEL_* variables), console when
+              FEDBIOMED_TELEMETRY_CONSOLE=1.
           fedbiomed node start [--config FILE]
               Run a node as a service (settings in FILE, FEDBIOMED_Node__* variables, --Node:Key=value).
           fedbiomed node identity --data-dir DIR --id NODE_ID
@@ -81,7 +84,8 @@ internal static class CommandLine
             Nodes: options.Int("--nodes", 3, min: 2),
             Rounds: options.Int("--rounds", 10, min: 1),
             NoSecureAggregation: options.Flag("--no-secagg"),
-            DifferentialPrivacy: options.Flag("--dp"));
+            DifferentialPrivacy: options.Flag("--dp"),
+            AuditDirectory: options.Get("--audit-dir"));
         options.RejectUnknown();
         return parsed;
     }

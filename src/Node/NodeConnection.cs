@@ -1,5 +1,7 @@
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Node.Storage;
 using FedBioMed.Node.Tasks;
@@ -16,12 +18,17 @@ namespace FedBioMed.Node;
 /// </summary>
 public sealed class NodeConnection(
     NodeOptions options, NodeIdentity identity, Roster roster, IRoundReplayGuard replayGuard,
-    LocalDataCatalog data, TrainingTaskHandler trainer, ILogger<NodeConnection> logger)
+    LocalDataCatalog data, TrainingTaskHandler trainer, ILogger<NodeConnection> logger, IAuditSink? auditSink = null)
 {
+    /// <summary>The node's audit recorder; null when auditing is off (no digest is computed then).</summary>
+    private readonly AuditRecorder? _audit = NullAuditSink.For(auditSink);
     private readonly Dictionary<string, PayloadAssembler> _transfers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _models = new(StringComparer.Ordinal);
     private SecAggClient? _secAgg;
     private (string Experiment, long Round) _secAggRound;
+    private AuditDpParameters? _secAggDp;
+    private (string Experiment, long Round, string Session)? _auditedRound; // the last SecAgg round this node took part in
+    private IReadOnlyList<string> _survivorsSeen = [];
 
     /// <summary>Raised when the node has proved its identity and the stream is open (for tests and the demo).</summary>
     public event Action? Ready;
@@ -88,6 +95,13 @@ public sealed class NodeConnection(
             case ResearcherEnvelope.BodyOneofCase.RoundOutcome:
                 var outcome = envelope.RoundOutcome;
                 NodeLog.RoundEnded(logger, outcome.ExperimentId, outcome.Round, outcome.Completed, outcome.GlobalModelSha256);
+                if (_audit is not null && outcome.Completed && _auditedRound is { } audited && (audited.Experiment, audited.Round) == (outcome.ExperimentId, outcome.Round)
+                    && outcome.Survivors.Contains(identity.Id))
+                {
+                    // What the researcher told this node the round produced: its model hash and survivors.
+                    _audit.Received(outcome.ExperimentId, outcome.Round, audited.Session, "GlobalModel", outcome.GlobalModelSha256, options.ResearcherId);
+                    _audit.RoundResult(outcome.ExperimentId, outcome.Round, audited.Session, outcome.GlobalModelSha256, [.. outcome.Survivors]);
+                }
                 if (_secAgg is not null && _secAggRound == (outcome.ExperimentId, outcome.Round))
                 {
                     _secAgg.Dispose();
@@ -121,7 +135,14 @@ public sealed class NodeConnection(
             if (!_models.Remove(request.ModelTransferId, out var modelBytes))
                 throw new TaskRefusedException("no-model", $"the global model '{request.ModelTransferId}' did not arrive whole");
             var global = TrainingTaskHandler.ReadModel(modelBytes);
+            using var taskSpan = FederationTelemetry.StartNodeTask(identity.Id, request.EvaluateOnly ? "evaluate" : request.StatisticsOnly ? "statistics" : "train",
+                request.ExperimentId, request.Round, payloadBytes: modelBytes.Length);
             var outcome = await Task.Run(() => trainer.Handle(request, global), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.Reply.EpsilonSpent > 0)
+            {
+                _audit?.DpSpent(request.ExperimentId, request.Round, outcome.Reply.EpsilonSpent, options.Privacy.Delta);
+                FederationTelemetry.EpsilonSpent(request.ExperimentId, outcome.Reply.EpsilonSpent);
+            }
             if (outcome.EncodedUpdate is { } update)
             {
                 NodeLog.Trained(logger, request.ExperimentId, request.Round, outcome.Reply.Weight, outcome.Reply.TrainLoss);
@@ -131,6 +152,7 @@ public sealed class NodeConnection(
                     _secAgg = new SecAggClient(identity, roster, update, replayGuard,
                         new SecAggClientPolicy { MinimumThreshold = outcome.MinimumThreshold, AssumedColludingNodes = options.AssumedColludingNodes });
                     _secAggRound = (request.ExperimentId, request.Round);
+                    _secAggDp = outcome.Dp;
                 }
                 else
                 {
@@ -162,6 +184,24 @@ public sealed class NodeConnection(
                 "this node has no update waiting for that round", cancellationToken).ConfigureAwait(false);
             return;
         }
+        if (_audit is not null)
+        {
+            _audit.Received(message, options.ResearcherId);
+            switch (message)
+            {
+                case RoundStart start:
+                    _audit.RoundStart(start.Config, _secAggDp);
+                    _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
+                    break;
+                case SurvivorSet set:
+                    _survivorsSeen = set.Survivors;
+                    _audit.SurvivorsSeen(set.Header, set.Survivors);
+                    break;
+                case UnmaskRequest request:
+                    _audit.UnmaskRequested(request, identity.Id);
+                    break;
+            }
+        }
         ClientMessage reply;
         try
         {
@@ -169,6 +209,7 @@ public sealed class NodeConnection(
         }
         catch (SecAggRefusedException refused)
         {
+            _audit?.Refused(message.Header, refused);
             _secAgg.Dispose();
             _secAgg = null;
             await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, refused.Reason.ToString(), refused.Message, cancellationToken).ConfigureAwait(false);
@@ -178,11 +219,38 @@ public sealed class NodeConnection(
         {
             var header = SecAggWireMapper.ToWire(masked.Header);
             foreach (var chunk in PayloadChunker.Split($"{masked.Header.ExperimentId}/{masked.Header.Round}/{identity.Id}/masked", PayloadKind.MaskedInput, masked.Payload, header))
+            {
                 await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
+                // The last chunk carries the payload's SHA-256: the digest both sides compute without hashing twice.
+                if (chunk.Last)
+                {
+                    _audit?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
+                        AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
+                }
+            }
         }
         else
         {
-            await output.WriteAsync(SecAggWireMapper.ToWire(reply), cancellationToken).ConfigureAwait(false);
+            var wire = SecAggWireMapper.ToWire(reply);
+            await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
+            FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
+            if (_audit is not null)
+            {
+                _audit.Sent(reply, options.ResearcherId);
+                switch (reply)
+                {
+                    case KeyAdvertisement ad:
+                        _audit.KeysAdvertised(ad.Header, 1, ad);
+                        break;
+                    case ConsistencySignature signature:
+                        _audit.ConsistencySigned(signature.Header, _survivorsSeen);
+                        break;
+                    case UnmaskResponse response:
+                        _audit.UnmaskRevealed(response);
+                        break;
+                }
+            }
         }
     }
 

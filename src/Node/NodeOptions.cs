@@ -47,6 +47,18 @@ public sealed record NodeOptions
     /// <summary><value>Default 30 s.</value></summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Folder of the node's signed audit trail (<c>NODE_ID.audit.jsonl</c>, signed with the node's identity key);
+    /// null: no trail, and no cost. <value>Default null.</value>
+    /// </summary>
+    public string? AuditDirectory { get; set; }
+
+    /// <summary>The run id the researcher gave for this run (every trail of one run carries it); needed with <see cref="AuditDirectory"/>.</summary>
+    public string? AuditRunId { get; set; }
+
+    /// <summary>Telemetry exporters ("Node:Telemetry": Otlp, Console); null: none. <value>Default null.</value></summary>
+    public Federation.Telemetry.TelemetryOptions? Telemetry { get; set; }
+
     public string ResolvedRosterPath => RosterPath ?? Path.Combine(DataDirectory, "roster.json");
 
     /// <summary>Throws naming the first setting that is wrong.</summary>
@@ -59,6 +71,9 @@ public sealed record NodeOptions
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"Node:ValidationFraction {ValidationFraction} must be in (0, 1)");
         if (AssumedColludingNodes < 0) throw new ArgumentException($"Node:AssumedColludingNodes {AssumedColludingNodes} must be non-negative");
         Privacy.Validate();
+        if (AuditDirectory is not null && string.IsNullOrWhiteSpace(AuditRunId))
+            throw new ArgumentException("Node:AuditRunId must be set with Node:AuditDirectory (the run id the researcher gives)");
+        Telemetry?.Validate();
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Node:MaxPayloadBytes {MaxPayloadBytes} must be positive");
         if (ReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < ReconnectDelay)
             throw new ArgumentException($"Node:ReconnectDelay {ReconnectDelay} must be positive and at most Node:MaxReconnectDelay {MaxReconnectDelay}");

@@ -9,8 +9,33 @@ public sealed record ResearcherOptions
     /// <summary>Largest payload (model or masked input) accepted from a node. <value>Default 2 GiB - 1.</value></summary>
     public long MaxPayloadBytes { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// The researcher's Ed25519 identity (it signs the researcher's audit trail); when null, it is loaded from
+    /// (or created in) <see cref="IdentityKeyPath"/>, if set. <value>Default null.</value>
+    /// </summary>
+    public Aggregation.SecureAggregation.NodeIdentity? Identity { get; init; }
+
+    /// <summary>File holding the researcher's identity key (hex), created on first use. <value>Default null.</value></summary>
+    public string? IdentityKeyPath { get; init; }
+
+    /// <summary>
+    /// Folder of the researcher's signed audit trail (<c>researcher.audit.jsonl</c>); null: no trail, and no cost.
+    /// Needs an identity. <value>Default null.</value>
+    /// </summary>
+    public string? AuditDirectory { get; init; }
+
+    /// <summary>The run id every trail of this run carries (nodes get the same one). <value>Default: a fresh random id.</value></summary>
+    public string AuditRunId { get; init; } = "run-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Telemetry exporters (OTLP, console, Prometheus); null: none. <value>Default null.</value></summary>
+    public Federation.Telemetry.TelemetryOptions? Telemetry { get; init; }
+
     public void Validate()
     {
+        if (AuditDirectory is not null && Identity is null && IdentityKeyPath is null)
+            throw new ArgumentException("Researcher:AuditDirectory needs an identity to sign the trail (Researcher:IdentityKeyPath)");
+        if (string.IsNullOrWhiteSpace(AuditRunId)) throw new ArgumentException("Researcher:AuditRunId must not be empty");
+        Telemetry?.Validate();
         if (string.IsNullOrWhiteSpace(ResearcherId)) throw new ArgumentException("Researcher:ResearcherId must not be empty");
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Researcher:MaxPayloadBytes {MaxPayloadBytes} must be positive");
     }

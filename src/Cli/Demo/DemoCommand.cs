@@ -53,8 +53,20 @@ internal static class DemoCommand
             output.WriteLine($"  plan {plan.Hash[..16]}… approved by each node's operator");
 
             // The nodes' operators must allow plain updates for a run without secure aggregation (their default refuses).
+            var auditDirectory = args.AuditDirectory is null ? null : Path.GetFullPath(args.AuditDirectory);
+            var observability = new FederationObservability
+            {
+                AuditDirectory = auditDirectory,
+                ResearcherTelemetry = TelemetrySettings.FromEnvironment("fedbiomed-researcher"),
+                NodeTelemetry = TelemetrySettings.FromEnvironment("fedbiomed-node"),
+            };
             await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan, cancellationToken: cancellationToken,
-                configureNode: node => node.Privacy.RequireSecureAggregation = spec.SecureAggregation).ConfigureAwait(false);
+                configureNode: node => node.Privacy.RequireSecureAggregation = spec.SecureAggregation, observability: observability).ConfigureAwait(false);
+            if (auditDirectory is not null)
+            {
+                output.WriteLine($"  audit trails in {auditDirectory} (run {federation.RunId}); researcher key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)}");
+                output.WriteLine($"  check them with: fedbiomed audit verify --roster {Path.Combine(auditDirectory, "keys", "roster.json")} --researcher-key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)} {auditDirectory}");
+            }
             var progress = new RoundProgressPrinter(output, args.Rounds, args.DifferentialPrivacy ? federation.Runner : null);
             var result = await federation.Runner.RunAsync(spec, progress, cancellationToken).ConfigureAwait(false);
             PrintTable(output, result);
@@ -96,4 +108,4 @@ internal static class DemoCommand
     }
 }
 
-internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false);
+internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false, string? AuditDirectory = null);

@@ -1,6 +1,7 @@
 using System.Net;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Federation;
+using FedBioMed.Federation.Wire;
 using FedBioMed.Node;
 using FedBioMed.Node.Hosting;
 using FedBioMed.Node.Storage;
@@ -49,13 +50,14 @@ public sealed class InProcessFederation : IAsyncDisposable
     /// every node is connected.
     /// </summary>
     public static Task<InProcessFederation> StartAsync(IReadOnlyList<string> nodeCsvFiles, string targetColumn, string tag, TrainingPlan plan,
-        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null)
+        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null,
+        FederationObservability? observability = null)
     {
         ArgumentNullException.ThrowIfNull(nodeCsvFiles);
         var datasets = nodeCsvFiles
             .Select(file => (Func<string, DatasetRegistration>)(nodeId => new DatasetRegistration(nodeId + "-data", [tag], DatasetKind.Csv, file, TargetColumn: targetColumn)))
             .ToArray();
-        return StartAsync(datasets, plan, logLevel, cancellationToken, configureNode);
+        return StartAsync(datasets, plan, logLevel, cancellationToken, configureNode, observability);
     }
 
     /// <summary>
@@ -65,9 +67,11 @@ public sealed class InProcessFederation : IAsyncDisposable
     /// node's settings (for example its privacy policy) before it starts.
     /// </summary>
     public static async Task<InProcessFederation> StartAsync(IReadOnlyList<Func<string, DatasetRegistration>> nodeDatasets, TrainingPlan plan,
-        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null)
+        LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default, Action<NodeOptions>? configureNode = null,
+        FederationObservability? observability = null)
     {
         ArgumentNullException.ThrowIfNull(nodeDatasets);
+        observability ??= new FederationObservability();
         ArgumentNullException.ThrowIfNull(plan);
         var root = Directory.CreateTempSubdirectory("fedbiomed-demo-").FullName;
         var identities = nodeDatasets.Select((_, i) => NodeIdentity.Generate($"hospital-{(char)('a' + i)}")).ToArray();
@@ -75,18 +79,42 @@ public sealed class InProcessFederation : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(logLevel);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddFedBioMedResearcher(new ResearcherOptions(), roster);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+            // The Prometheus scrape endpoint: plain HTTP/1.1 on loopback only.
+            if (observability.PrometheusPort is { } port) k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1);
+        });
+        // The researcher's identity signs its audit trail; the demo makes a fresh one per run.
+        var researcherIdentity = observability.AuditDirectory is null ? null : NodeIdentity.Generate("researcher");
+        var researcherOptions = new ResearcherOptions
+        {
+            Identity = researcherIdentity, AuditDirectory = observability.AuditDirectory, Telemetry = observability.ResearcherTelemetry,
+        };
+        builder.Services.AddFedBioMedResearcher(researcherOptions, roster);
         var researcher = builder.Build();
         researcher.MapFedBioMedResearcher();
         await researcher.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = researcher.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var federation = new InProcessFederation(researcher, root);
+        var federation = new InProcessFederation(researcher, root) { ResearcherIdentity = researcherIdentity, RunId = researcherOptions.AuditRunId };
+        if (observability.AuditDirectory is { } auditDirectory)
+        {
+            // What an auditor needs besides the trails: the nodes' roster and the researcher's key (in a sub-folder,
+            // so `audit verify DIR/*` sees only trails).
+            var keys = Directory.CreateDirectory(Path.Combine(auditDirectory, "keys")).FullName;
+            RosterFile.Save(Path.Combine(keys, "roster.json"), identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)));
+            File.WriteAllText(Path.Combine(keys, "researcher.pub"), Convert.ToHexStringLower(researcherIdentity!.PublicKey) + "\n");
+        }
 
         for (var i = 0; i < identities.Length; i++)
         {
             var identity = identities[i];
-            var options = new NodeOptions { NodeId = identity.Id, ResearcherUrl = address, DataDirectory = Path.Combine(root, identity.Id) };
+            var options = new NodeOptions
+            {
+                NodeId = identity.Id, ResearcherUrl = address, DataDirectory = Path.Combine(root, identity.Id),
+                AuditDirectory = observability.AuditDirectory, AuditRunId = observability.AuditDirectory is null ? null : researcherOptions.AuditRunId,
+                Telemetry = observability.NodeTelemetry,
+            };
             configureNode?.Invoke(options);
             var nodeBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             nodeBuilder.Logging.SetMinimumLevel(logLevel).AddConsole();
@@ -103,6 +131,12 @@ public sealed class InProcessFederation : IAsyncDisposable
         await federation.Registry.WaitForNodesAsync(identities.Length, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         return federation;
     }
+
+    /// <summary>The researcher's identity when auditing (it signs the researcher's trail); null otherwise.</summary>
+    public NodeIdentity? ResearcherIdentity { get; private init; }
+
+    /// <summary>The run id every audit trail of this federation carries.</summary>
+    public string RunId { get; private init; } = "";
 
     /// <summary>Node hosts, in order (tests stop one to simulate a dropout).</summary>
     public IReadOnlyList<IHost> Nodes => _nodes;
@@ -126,6 +160,7 @@ public sealed class InProcessFederation : IAsyncDisposable
         }
         await _researcher.StopAsync().ConfigureAwait(false);
         await _researcher.DisposeAsync().ConfigureAwait(false);
+        ResearcherIdentity?.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -135,4 +170,20 @@ public sealed class InProcessFederation : IAsyncDisposable
             // Leftover temp files are harmless.
         }
     }
+}
+
+/// <summary>Audit and telemetry settings of an in-process federation.</summary>
+public sealed record FederationObservability
+{
+    /// <summary>Folder for one signed trail per participant (and keys/ with the roster and researcher key); null: no audit.</summary>
+    public string? AuditDirectory { get; init; }
+
+    /// <summary>The researcher's telemetry exporters; null: none.</summary>
+    public Federation.Telemetry.TelemetryOptions? ResearcherTelemetry { get; init; }
+
+    /// <summary>The nodes' telemetry exporters; null: none.</summary>
+    public Federation.Telemetry.TelemetryOptions? NodeTelemetry { get; init; }
+
+    /// <summary>Loopback port of the researcher's Prometheus scrape endpoint (with <c>ResearcherTelemetry.Prometheus</c>); null: none.</summary>
+    public int? PrometheusPort { get; init; }
 }

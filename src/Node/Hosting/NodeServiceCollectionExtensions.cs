@@ -1,4 +1,6 @@
 using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Node.Storage;
 using FedBioMed.Node.Tasks;
@@ -38,11 +40,38 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<Privacy.RoundPrivacyCheck>();
         services.TryAddSingleton<LocalDataCatalog>();
         services.TryAddSingleton<TrainingTaskHandler>();
+        services.TryAddSingleton<IAuditSink>(sp => OpenAuditTrail(options, sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddTransient<NodeConnection>();
+        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console))
+            services.AddFedBioMedTelemetry(telemetry);
         services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
         {
             HttpHandler = sp.GetService<HttpMessageHandler>(),
         });
         return services;
     }
+
+    /// <summary>
+    /// The node's trail writer when auditing is on (the container disposes it), opened with the node's policy
+    /// as its first record after the header; else the null sink.
+    /// </summary>
+    private static IAuditSink OpenAuditTrail(NodeOptions options, NodeIdentity identity, TimeProvider time)
+    {
+        if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
+        Directory.CreateDirectory(directory);
+        var writer = new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(identity.Id)), identity.Id, identity.Sign, identity.PublicKey,
+            options.AuditRunId!, time, new AuditTrailOptions { Role = AuditRoles.Node });
+        new AuditRecorder(writer).Policy(PolicyOf(options));
+        return writer;
+    }
+
+    /// <summary>
+    /// What the node enforces, as the audit trail records it: secure aggregation required or not, ε cap, noise
+    /// floor, and the smallest threshold its collusion assumption allows (2t &gt; k + 1 + c implies t ≥ c + 1; never below 2).
+    /// </summary>
+    public static AuditPolicy PolicyOf(NodeOptions options) => new(
+        MinThreshold: Math.Max(2, options.AssumedColludingNodes + 1),
+        MaxEpsilon: options.Privacy.MaxEpsilon,
+        MinNoiseMultiplier: options.Privacy.MinNoiseMultiplier > 0 ? options.Privacy.MinNoiseMultiplier : null,
+        RequireSecAgg: options.Privacy.RequireSecureAggregation);
 }

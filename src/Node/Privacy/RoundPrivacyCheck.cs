@@ -14,7 +14,8 @@ namespace FedBioMed.Node.Privacy;
 public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger ledger)
 {
     /// <summary>The DP settings of an approved round, its RDP cost and the ε the dataset will then have spent.</summary>
-    public sealed record Approved(DistributedDpConfig? Config, int MinimumThreshold, double[]? Rdp, double EpsilonAfter);
+    /// <remarks>NoiseMultiplier and ClipNorm: the round's z (DP-SGD's, or σ_total / Δ₂ of the distributed noise) and clip norm; null without DP.</remarks>
+    public sealed record Approved(DistributedDpConfig? Config, int MinimumThreshold, double[]? Rdp, double EpsilonAfter, double? NoiseMultiplier = null, double? ClipNorm = null);
 
     public Approved Check(TrainingRequest request, TrainingPlan plan, string datasetId, int trainingSamples)
     {
@@ -55,7 +56,7 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
 
         var rho = DistributedDiscreteGaussian.Rho(config.L2Sensitivity, Math.Sqrt(config.NoiseVariancePerNode), dp.MinNodes, config.PaddedDimension);
         var rdp = RdpAccountant.DefaultOrders.Select(alpha => alpha * rho).ToArray();
-        return Priced(datasetId, rdp, config, dp.MinNodes);
+        return Priced(datasetId, rdp, config, dp.MinNodes) with { NoiseMultiplier = z, ClipNorm = config.ClipNorm };
     }
 
     /// <summary>
@@ -69,7 +70,7 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
         var batch = Math.Min(plan.BatchSize, trainingSamples);
         var steps = plan.LocalSteps ?? ((long)plan.LocalEpochs!.Value * trainingSamples + batch - 1) / batch;
         var rdp = RdpAccountant.SampledGaussianRdp((double)batch / trainingSamples, sgd.NoiseMultiplier, steps, RdpAccountant.DefaultOrders);
-        return Priced(datasetId, rdp, null, 2);
+        return Priced(datasetId, rdp, null, 2) with { NoiseMultiplier = sgd.NoiseMultiplier, ClipNorm = sgd.MaxGradNorm };
     }
 
     private Approved Priced(string datasetId, double[] rdp, DistributedDpConfig? config, int minimumThreshold)

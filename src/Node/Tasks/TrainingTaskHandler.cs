@@ -25,7 +25,8 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
     /// <param name="Reply">What goes back to the researcher.</param>
     /// <param name="EncodedUpdate">The encoded (and, with DP, noised) update, or null when only evaluating.</param>
     /// <param name="MinimumThreshold">The smallest SecAgg threshold the node accepts for this update (DP noise is sized for it).</param>
-    public sealed record Outcome(TrainingReply Reply, byte[]? EncodedUpdate, int MinimumThreshold = 2);
+    /// <param name="Dp">The round's DP parameters as the node applies them (for its audit trail); null without DP.</param>
+    public sealed record Outcome(TrainingReply Reply, byte[]? EncodedUpdate, int MinimumThreshold = 2, Federation.Audit.AuditDpParameters? Dp = null);
 
     public Outcome Handle(TrainingRequest request, float[] globalParameters)
     {
@@ -87,7 +88,10 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         EncodedUpdateReady?.Invoke(request, encoded);
         Array.Clear(update);
         reply.TrainLoss = result.TrainLoss;
-        return new Outcome(reply, encoded, approved.MinimumThreshold);
+        var dpParameters = approved.NoiseMultiplier is { } z
+            ? new Federation.Audit.AuditDpParameters(z, approved.ClipNorm, approved.EpsilonAfter, options.Privacy.Delta)
+            : null;
+        return new Outcome(reply, encoded, approved.MinimumThreshold, dpParameters);
     }
 
     private TrainingPlan ParseApprovedPlan(TrainingRequest request)

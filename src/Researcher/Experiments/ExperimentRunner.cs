@@ -4,6 +4,8 @@ using FedBioMed.Aggregation.Privacy;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.UpdateEncoding;
 using FedBioMed.Federation;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Researcher.Transport;
 using Microsoft.Extensions.Logging;
@@ -16,8 +18,11 @@ namespace FedBioMed.Researcher.Experiments;
 /// the weighted average (FedAvg). The researcher never receives a node's update in the clear when
 /// secure aggregation is on: only masked vectors and, at the end, their sum.
 /// </summary>
-public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<ExperimentRunner> logger)
+public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, ResearcherOptions options, ILogger<ExperimentRunner> logger, IAuditSink? auditSink = null)
 {
+    /// <summary>The researcher's audit recorder; null when auditing is off (nothing is computed then).</summary>
+    private readonly AuditRecorder? _audit = NullAuditSink.For(auditSink);
+
     /// <summary>The report of the round that finished last (for progress displays).</summary>
     public RoundReport? LastReport { get; private set; }
 
@@ -31,6 +36,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        using var experimentSpan = FederationTelemetry.StartExperiment(spec.Id, spec.Rounds, spec.Plan.Hash);
         var (shape, classes) = DatasetShape(spec);
         float[] global;
         IReadOnlyList<ParameterEntry> layout;
@@ -97,6 +103,9 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             throw new InvalidOperationException($"only {replies.Ready.Count} nodes sent feature statistics; the experiment needs {spec.MinNodes}");
         var maxAbs = (ulong)(long.MaxValue / (replies.Ready.Count + 1));
         var aggregate = await AggregateAsync(spec, 0, replies, FeatureStatistics.VectorLength(width), 64, maxAbs, cancellationToken).ConfigureAwait(false);
+        // Round 0 has no global model; its result is the digest of the sum of the statistics.
+        if (aggregate.Sum is not null)
+            _audit?.RoundResult(spec.Id, 0, aggregate.Session, AuditDigest.Bytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(aggregate.Sum.AsSpan())), aggregate.Survivors, aggregate.CohortDropped ?? []);
         if (aggregate.Sum is null) throw new InvalidOperationException($"the feature-statistics round failed: {aggregate.AbortReason}");
         var (mean, std, _) = FeatureStatistics.Decode(aggregate.Sum);
         return new Standardization(mean, std);
@@ -131,6 +140,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         var started = Stopwatch.GetTimestamp();
         var matching = Matching(spec);
         var selected = Select(matching.Select(m => m.Node).ToArray(), spec.CohortSize);
+        using var roundSpan = FederationTelemetry.StartRound(spec.Id, round, selected.Length);
         // Nodes announce their sample counts; cap them so an inflated count cannot ruin everyone's precision (nodes clamp to it).
         var maxWeight = Math.Clamp(matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount), 1, MaxWeightCap);
         var encoding = EncodingConfig.WithLargestScale(Math.Max(selected.Length, 2), 32, spec.ClipNorm, maxWeight);
@@ -180,7 +190,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
                 dpRound.MaxAbsSum(selected.Length), dp!.MinNodes).ConfigureAwait(false);
         foreach (var (node, reason) in aggregate.Dropped) dropped.TryAdd(node, reason);
         if (aggregate.Sum is null)
-            return (await Finish(report with { AbortReason = aggregate.AbortReason }, started, spec, null, cancellationToken).ConfigureAwait(false), null);
+            return (await Finish(report with { AbortReason = aggregate.AbortReason }, started, spec, null, cancellationToken, aggregate).ConfigureAwait(false), null);
         var survivors = aggregate.Survivors;
 
         var average = dpRound is null ? UpdateDecoder.Decode(aggregate.Sum, encoding).Average : DistributedDpEncoder.Decode(aggregate.Sum, dpRound);
@@ -193,11 +203,14 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             Epsilon = dp is not null ? DistributedDiscreteGaussian.Epsilon(round * dp.RhoPerRound, spec.ClientDp!.Delta)
                 : replies.Ready.Values.Any(r => r.EpsilonSpent > 0) ? replies.Ready.Values.Max(r => r.EpsilonSpent) : double.NaN,
         };
-        report = await Finish(report, started, spec, next, cancellationToken).ConfigureAwait(false);
+        report = await Finish(report, started, spec, next, cancellationToken, aggregate).ConfigureAwait(false);
         return (report, next);
     }
 
-    private sealed record Aggregate(long[]? Sum, IReadOnlyList<string> Survivors, Dictionary<string, string> Dropped, string? AbortReason);
+    // Session: the SecAgg session id (lowercase hex) as audit records carry it, null without secure aggregation;
+    // CohortDropped: nodes of the aggregation cohort that did not survive (what the audit trail records).
+    private sealed record Aggregate(long[]? Sum, IReadOnlyList<string> Survivors, Dictionary<string, string> Dropped, string? AbortReason, string? Session = null,
+        IReadOnlyList<string>? CohortDropped = null);
 
     /// <summary>Sums the ready nodes' encoded vectors: through SecAgg+, or in the clear when the experiment turned it off.</summary>
     private async Task<Aggregate> AggregateAsync(ExperimentSpec spec, long round, TrainingCollector.Replies replies, int vectorLength, int wordBits, ulong maxAbsInput,
@@ -207,6 +220,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         if (!spec.SecureAggregation)
         {
             var plain = replies.PlainUpdates.Keys.Order(StringComparer.Ordinal).ToArray();
+            _audit?.RoundStart(spec.Id, round, plain);
             return new Aggregate(PlainSum(replies.PlainUpdates, vectorLength, wordBits), plain, dropped, null);
         }
         var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -220,17 +234,26 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             Cohort = cohort, Threshold = threshold, NeighbourDegree = degree,
             VectorLength = vectorLength, WordBits = wordBits, MaxAbsInput = maxAbsInput, MaxAbsSum = maxAbsSum,
         };
-        using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions);
+        var session = _audit is null ? null : AuditRecorder.Session(config.Header);
+        using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions) { Audit = _audit };
         var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var (node, reason) in secagg.Refusals) dropped[node] = $"refused: {reason}";
-        if (step.Result is null) return new Aggregate(null, [], dropped, step.AbortReason);
+        if (step.Result is null)
+        {
+            _audit?.RoundAborted(spec.Id, round, session, step.AbortReason ?? "aborted");
+            return new Aggregate(null, [], dropped, step.AbortReason, session);
+        }
         foreach (var node in step.Result.Dropped) dropped.TryAdd(node, "dropped during secure aggregation");
-        return new Aggregate(step.Result.SignedSum(), step.Result.Survivors, dropped, null);
+        return new Aggregate(step.Result.SignedSum(), step.Result.Survivors, dropped, null, session,
+            cohort.Except(step.Result.Survivors, StringComparer.Ordinal).ToArray());
     }
 
-    private async Task<RoundReport> Finish(RoundReport report, long started, ExperimentSpec spec, float[]? newGlobal, CancellationToken cancellationToken)
+    private async Task<RoundReport> Finish(RoundReport report, long started, ExperimentSpec spec, float[]? newGlobal, CancellationToken cancellationToken, Aggregate? aggregate = null)
     {
         var hash = newGlobal is null ? null : GlobalModel.Sha256(newGlobal);
+        var session = aggregate?.Session;
+        if (hash is not null)
+            _audit?.RoundResult(spec.Id, report.Round, session, hash, report.Survivors, aggregate?.CohortDropped ?? []);
         var outcome = new RoundOutcome
         {
             ExperimentId = spec.Id, Round = report.Round, Completed = report.Completed, GlobalModelSha256 = hash ?? "",
@@ -238,9 +261,18 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         };
         foreach (var node in report.Selected)
         {
-            if (registry.Find(node) is { } session)
-                await session.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false);
+            if (registry.Find(node) is { } nodeSession
+                && await nodeSession.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false)
+                && hash is not null && report.Survivors.Contains(node, StringComparer.Ordinal))
+                _audit?.Sent(spec.Id, report.Round, session, "GlobalModel", hash, node);
         }
+        if (report.Completed)
+        {
+            FederationTelemetry.RoundCompleted(AuditRoles.Researcher);
+            if (!double.IsNaN(report.Epsilon)) FederationTelemetry.EpsilonSpent(spec.Id, report.Epsilon);
+        }
+        else FederationTelemetry.RoundAborted(AuditRoles.Researcher);
+        FederationTelemetry.Dropouts(report.Dropped.Count);
         if (report.Completed) ResearcherLog.RoundCompleted(logger, spec.Id, report.Round, report.Survivors.Count, report.Dropped.Count, report.ValidationAccuracy);
         else ResearcherLog.RoundAborted(logger, spec.Id, report.Round, report.AbortReason!);
         return report with { GlobalModelSha256 = hash, Duration = Stopwatch.GetElapsedTime(started) };

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Researcher.Transport;
 using Microsoft.Extensions.Logging;
@@ -31,20 +34,46 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
         _uploadSlots = new SemaphoreSlim(options.MaxConcurrentUploads);
     }
 
+    /// <summary>The researcher's audit recorder; null when auditing is off.</summary>
+    public AuditRecorder? Audit { get; init; }
+
     /// <summary>Refusals the nodes sent, by node.</summary>
     public Dictionary<string, string> Refusals { get; } = new(StringComparer.Ordinal);
 
     public async Task<ServerStep> RunAsync(TimeSpan stageTimeout, CancellationToken cancellationToken)
     {
         using var lease = _registry.UseMaskedInputSink(this);
+        var header = _server.Config.Header;
+        using var roundSpan = FederationTelemetry.StartRound(header.ExperimentId, header.Round, _server.Config.Cohort.Count, _server.Config.Threshold, header.SessionId);
         var start = _server.Start();
+        Audit?.RoundStart(_server.Config);
         var outgoing = _server.Config.Cohort.ToDictionary(id => id, Aggregation.SecureAggregation.Messages.ServerMessage (_) => start, StringComparer.Ordinal);
         while (true)
         {
+            using var stageSpan = FederationTelemetry.Stage(_server.Stage, header);
+            if (Audit is not null && outgoing.Count > 0)
+            {
+                switch (outgoing.Values.First())
+                {
+                    case AdvertisedKeys:
+                        Audit.KeysAdvertised(header, outgoing.Count);
+                        break;
+                    case SurvivorSet announced:
+                        Audit.SurvivorsSeen(header, announced.Survivors);
+                        break;
+                }
+            }
             foreach (var (nodeId, message) in outgoing)
             {
-                if (_registry.Find(nodeId) is { } session)
-                    await session.SendAsync(SecAggWireMapper.ToWire(message), cancellationToken).ConfigureAwait(false);
+                if (_registry.Find(nodeId) is not { } session) continue;
+                var wire = SecAggWireMapper.ToWire(message);
+                if (!await session.SendAsync(wire, cancellationToken).ConfigureAwait(false)) continue;
+                FederationTelemetry.BytesSent(wire.CalculateSize(), message.GetType().Name);
+                if (Audit is not null)
+                {
+                    if (message is UnmaskRequest request) Audit.UnmaskRequested(request, nodeId);
+                    Audit.Sent(message, nodeId);
+                }
             }
             await CollectAsync(stageTimeout, cancellationToken).ConfigureAwait(false);
             ServerStep step;
@@ -53,6 +82,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 if (_server.Stage == SecAggStage.MaskedInput) _uploadsClosed.Cancel();
                 step = _server.CloseStage();
             }
+            if (step.AbortReason is not null) FederationTelemetry.RoundAborted(AuditRoles.Researcher, _server.Stage);
             if (step.AbortReason is not null || step.Result is not null) return step;
             outgoing = step.Messages.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         }
@@ -96,8 +126,14 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 ResearcherLog.Ignored(_logger, inbound.NodeId, envelope.BodyCase.ToString());
                 continue;
             }
+            FederationTelemetry.BytesReceived(envelope.CalculateSize(), message.GetType().Name);
             lock (_lock)
             {
+                if (Audit is not null)
+                {
+                    Audit.Received(message, inbound.NodeId);
+                    if (message is UnmaskResponse response) Audit.UnmaskRevealed(response);
+                }
                 try
                 {
                     _server.Receive(message);
@@ -156,9 +192,16 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                     throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"chunk of {chunk.Data.Length} bytes exceeds {PayloadChunker.MaxChunkBytes}");
                 _server.AcceptMaskedInputChunk(nodeId, chunk.Offset, chunk.Data.Span);
                 hash.AppendData(chunk.Data.Span);
+                FederationTelemetry.BytesReceived(chunk.Data.Length, nameof(MaskedInput));
                 if (!chunk.Last) return;
                 if (!CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), chunk.Sha256.Span))
                     throw new SecAggRefusedException(RefusalReason.MalformedMessage, "the masked input does not match its SHA-256");
+                if (Audit is not null)
+                {
+                    var header = _server.Config.Header;
+                    Audit.Received(header.ExperimentId, header.Round, AuditRecorder.Session(header), nameof(MaskedInput),
+                        AuditDigest.MaskedInput(header, nodeId, chunk.Sha256.Span), nodeId, chunk.TotalBytes);
+                }
                 _server.CompleteMaskedInput(nodeId);
                 EndUpload(nodeId, cancel: false);
             }

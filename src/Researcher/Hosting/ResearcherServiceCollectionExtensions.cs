@@ -1,4 +1,6 @@
 using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Researcher.Experiments;
 using FedBioMed.Researcher.Transport;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +27,9 @@ public static class ResearcherServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(roster);
         services.TryAddSingleton<NodeRegistry>();
+        services.TryAddSingleton<IAuditSink>(_ => OpenAuditTrail(options));
+        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
+            services.AddFedBioMedTelemetry(telemetry);
         services.TryAddSingleton<ExperimentRunner>();
         return services;
     }
@@ -32,6 +37,18 @@ public static class ResearcherServiceCollectionExtensions
     public static IEndpointRouteBuilder MapFedBioMedResearcher(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<FederationEndpoint>();
+        if (endpoints.ServiceProvider.GetRequiredService<ResearcherOptions>().Telemetry is { Prometheus: true } telemetry)
+            endpoints.MapFedBioMedPrometheus(telemetry);
         return endpoints;
+    }
+
+    /// <summary>The researcher's trail writer when auditing is on (the container disposes it), else the null sink.</summary>
+    private static IAuditSink OpenAuditTrail(ResearcherOptions options)
+    {
+        if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
+        var identity = options.Identity ?? ResearcherIdentityFile.LoadOrCreate(options.ResearcherId, options.IdentityKeyPath!);
+        Directory.CreateDirectory(directory);
+        return new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(options.ResearcherId)), options.ResearcherId, identity.Sign, identity.PublicKey,
+            options.AuditRunId, TimeProvider.System, new AuditTrailOptions { Role = AuditRoles.Researcher });
     }
 }
