@@ -13,6 +13,11 @@ internal static class Program
             "masking-bdn" => MaskExpanderBenchmarks.Run(options),
             "server" => ServerBenchmark.Run(options),
             "scale" => ScaleBenchmark.Run(options),
+            "fashion-mnist" => FashionMnistBenchmark.Run(options),
+            "large-model" => LargeModelBenchmark.Run(options),
+            // The processes large-model starts: a researcher alone, a node alone.
+            "large-model-researcher" => LargeModelBenchmark.RunResearcher(options),
+            "large-model-node" => LargeModelBenchmark.RunNode(options),
             _ => Usage(command),
         };
     }
@@ -20,7 +25,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model> [options]");
         return 2;
     }
 }
