@@ -1,26 +1,25 @@
 using System.Diagnostics;
-using FedBioMed.Federation.Tests.Datasets;
-using FedBioMed.Federation.Tests.Infrastructure;
-using Xunit.Abstractions;
+using FedBioMed.Federation;
 
-namespace FedBioMed.Federation.Tests.Training;
+namespace FedBioMed.Bench;
 
 /// <summary>
 /// The cost of DP-SGD: epoch time of the MLP (hidden [128], batch 256) on Fashion-MNIST's 60,000 training images
 /// (a same-sized synthetic set where the package is missing), with and without DP-SGD. Epochs alternate between the
 /// two trainers so that load from other processes on a shared machine hits both alike; the first of each is a warm-up.
-/// FEDBIOMED_MEASURE=1 dotnet test tests/Federation.Tests --filter DpSgdEpochTimeMeasurement --logger "console;verbosity=detailed"
+/// `dotnet run -c Release --project bench -- dpsgd-epoch [--threads N]`
 /// </summary>
-[Collection(TorchCollection.Name)]
-public sealed class DpSgdEpochTimeMeasurement(ITestOutputHelper output)
+internal static class DpSgdEpochBenchmark
 {
     private const int Epochs = 5;
+    private const string Directory = "/usr/share/datasets/fashion-mnist";
 
-    [MeasurementFact]
-    public void Mlp_FashionMnist_DpEpochTimeOverPlainEpochTime()
+    public static int Run(string[] args)
     {
+        var output = Console.Out;
         var (train, test, source) = Load();
-        var options = new LocalTrainerOptions { Device = DeviceOption.Cpu, IntraOpThreads = 2 };
+        int threads = ServerBenchmark.ArgValue(args, "--threads", 2);
+        var options = new LocalTrainerOptions { Device = DeviceOption.Cpu, IntraOpThreads = threads };
         var plain = new TrainingPlan { Model = ModelSpec.Mlp(128), Optimizer = OptimizerSpec.Sgd(0.05, momentum: 0.9), LocalEpochs = 1, BatchSize = 256, Seed = 1 };
         var poisson = plain with { DifferentialPrivacy = DifferentialPrivacySpec.Poisson(noiseMultiplier: 1.0, maxGradNorm: 1.0) };
         var fixedBatches = plain with { DifferentialPrivacy = poisson.DifferentialPrivacy! with { Sampling = BatchSampling.Fixed } };
@@ -32,23 +31,23 @@ public sealed class DpSgdEpochTimeMeasurement(ITestOutputHelper output)
             var seconds = plans.Select(_ => new List<double>()).ToArray();
             for (int epoch = 0; epoch <= Epochs; epoch++)
             {
-                for (int t = 0; t < trainers.Length; t++)
+                for (int k = 0; k < trainers.Length; k++)
                 {
                     var clock = Stopwatch.StartNew();
-                    var result = trainers[t].Train(train, round: epoch);
+                    var result = trainers[k].Train(train, round: epoch);
                     clock.Stop();
                     if (epoch > 0)
                     {
-                        seconds[t].Add(clock.Elapsed.TotalSeconds);
+                        seconds[k].Add(clock.Elapsed.TotalSeconds);
                     }
-                    output.WriteLine($"{names[t],-10} epoch {epoch}: {clock.Elapsed.TotalSeconds:F3} s, {result.Steps} steps, {result.SamplesProcessed} samples{(epoch == 0 ? " (warm-up)" : "")}");
+                    output.WriteLine($"{names[k],-10} epoch {epoch}: {clock.Elapsed.TotalSeconds:F3} s, {result.Steps} steps, {result.SamplesProcessed} samples{(epoch == 0 ? " (warm-up)" : "")}");
                 }
             }
             double plainMedian = Median(seconds[0]);
-            output.WriteLine($"data: {source}; {Environment.ProcessorCount} logical CPUs, 2 intra-op threads; median of {Epochs} epochs after one warm-up");
-            for (int t = 0; t < trainers.Length; t++)
+            output.WriteLine($"data: {source}; {Environment.ProcessorCount} logical CPUs, {threads} intra-op threads; median of {Epochs} epochs after one warm-up");
+            for (int k = 0; k < trainers.Length; k++)
             {
-                output.WriteLine($"{names[t],-10} median {Median(seconds[t]):F3} s/epoch, ratio to plain {Median(seconds[t]) / plainMedian:F2}, test accuracy {trainers[t].Evaluate(test).Accuracy:P2}");
+                output.WriteLine($"{names[k],-10} median {Median(seconds[k]):F3} s/epoch, ratio to plain {Median(seconds[k]) / plainMedian:F2}, test accuracy {trainers[k].Evaluate(test).Accuracy:P2}");
             }
         }
         finally
@@ -58,14 +57,17 @@ public sealed class DpSgdEpochTimeMeasurement(ITestOutputHelper output)
                 trainer.Dispose();
             }
         }
+        return 0;
     }
+
+    private static string File(string name) => Path.Combine(Directory, name);
 
     private static (LabeledDataset Train, LabeledDataset Test, string Source) Load()
     {
-        if (File.Exists(FashionMnistFactAttribute.File("train-images-idx3-ubyte.gz")))
+        if (System.IO.File.Exists(File("train-images-idx3-ubyte.gz")))
         {
-            return (IdxDataset.Load(FashionMnistFactAttribute.File("train-images-idx3-ubyte.gz"), FashionMnistFactAttribute.File("train-labels-idx1-ubyte.gz")),
-                IdxDataset.Load(FashionMnistFactAttribute.File("t10k-images-idx3-ubyte.gz"), FashionMnistFactAttribute.File("t10k-labels-idx1-ubyte.gz")),
+            return (IdxDataset.Load(File("train-images-idx3-ubyte.gz"), File("train-labels-idx1-ubyte.gz")),
+                IdxDataset.Load(File("t10k-images-idx3-ubyte.gz"), File("t10k-labels-idx1-ubyte.gz")),
                 "Fashion-MNIST train 60,000 × 1×28×28");
         }
         var random = new Random(1);

@@ -13,6 +13,7 @@ internal static class Program
             "masking-bdn" => MaskExpanderBenchmarks.Run(options),
             "server" => ServerBenchmark.Run(options),
             "scale" => ScaleBenchmark.Run(options),
+            "dpsgd-epoch" => DpSgdEpochBenchmark.Run(options),
             "fashion-mnist" => FashionMnistBenchmark.Run(options),
             "large-model" => LargeModelBenchmark.Run(options),
             // The processes large-model starts: a researcher alone, a node alone.
@@ -25,7 +26,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch> [options]");
         return 2;
     }
 }

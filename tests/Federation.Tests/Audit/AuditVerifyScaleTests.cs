@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FedBioMed.Federation.Audit.Verification;
-using FedBioMed.Federation.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace FedBioMed.Federation.Tests.Audit;
@@ -14,12 +13,10 @@ public sealed class AuditVerifyScaleTests(ITestOutputHelper output)
     [Fact]
     public void Verify_HundredNodeSecAggPlusRound_IsClean() => Measure(100, degree: 10, threshold: 6, keep: null);
 
-    [MeasurementFact]
-    public void Verify_ThousandNodeSecAggPlusRound_TakesSeconds()
-    {
-        var elapsed = Measure(1000, degree: 14, threshold: 8, keep: Environment.GetEnvironmentVariable(KeepVariable));
-        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"verify took {elapsed}");
-    }
+    /// <summary>The scale: verifying a 1,000-node round is clean; the time is reported, not asserted (docs/benchmarks.md).</summary>
+    [Fact]
+    public void Verify_ThousandNodeSecAggPlusRound_IsClean() =>
+        Measure(1000, degree: 14, threshold: 8, keep: Environment.GetEnvironmentVariable(KeepVariable));
 
     private TimeSpan Measure(int nodes, int degree, int threshold, string? keep)
     {
