@@ -10,11 +10,13 @@ internal static class CommandLine
         fedbiomed — federated learning with secure aggregation
 
         Usage:
-          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp] [--audit-dir DIR]
+          fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp] [--audit-dir DIR] [--prometheus URL [--prometheus-wait S]]
               In-process federation: a researcher and N hospitals (default 3) on loopback gRPC,
               Breast Cancer Wisconsin split non-IID, secure aggregation on. Ends with `final accuracy: A`.
               --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5) and prints `epsilon: E` after each round.
               --audit-dir writes one signed audit trail per participant into DIR (keys/ holds the roster and researcher key).
+              --prometheus http://127.0.0.1:PORT serves the researcher's metrics at /metrics (loopback only) and, after
+              the run, waits up to S seconds (default 60) for a scrape of the final figures.
               Telemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (standard OTEL_* variables), console when
               FEDBIOMED_TELEMETRY_CONSOLE=1.
           fedbiomed node start [--config FILE]
@@ -26,7 +28,9 @@ internal static class CommandLine
           fedbiomed node plans list --data-dir DIR
           fedbiomed node plans approve|reject --data-dir DIR HASH
           fedbiomed researcher run --experiment FILE --roster FILE [--listen URL] [--wait-seconds S] [--output DIR]
-              Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE.
+                  [--identity-key FILE --audit-dir DIR [--run-id ID]]
+              Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE. With --audit-dir it
+              writes its signed trail (key in FILE, created on first use); nodes set Node:AuditDirectory and Node:AuditRunId.
           fedbiomed audit verify [--roster FILE] [--researcher-key HEX] TRAIL...
               Check a run's signed audit trails (files, or folders of *.jsonl): one FINDING line per violation, exit 1 if any.
           fedbiomed privacy epsilon --noise-multiplier Z --rounds T --delta D [--sampling-rate Q]
@@ -77,6 +81,15 @@ internal static class CommandLine
         return 0;
     }
 
+    /// <summary>The port of a loopback scrape URL (http://127.0.0.1:PORT or http://localhost:PORT).</summary>
+    private static int? PrometheusPort(string? url)
+    {
+        if (url is null) return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http" || !uri.IsLoopback || uri.IsDefaultPort || uri.AbsolutePath is not ("/" or "/metrics"))
+            throw new UsageException($"option --prometheus: '{url}' must be a loopback URL with a port, like http://127.0.0.1:9464");
+        return uri.Port;
+    }
+
     private static DemoArguments ParseDemo(string[] args)
     {
         var options = Options.Parse(args, flags: ["--no-secagg", "--dp"]);
@@ -85,7 +98,9 @@ internal static class CommandLine
             Rounds: options.Int("--rounds", 10, min: 1),
             NoSecureAggregation: options.Flag("--no-secagg"),
             DifferentialPrivacy: options.Flag("--dp"),
-            AuditDirectory: options.Get("--audit-dir"));
+            AuditDirectory: options.Get("--audit-dir"),
+            PrometheusPort: PrometheusPort(options.Get("--prometheus")),
+            PrometheusWaitSeconds: options.Int("--prometheus-wait", 60, min: 0));
         options.RejectUnknown();
         return parsed;
     }

@@ -22,16 +22,26 @@ internal static class ResearcherCommands
         var listen = options.Get("--listen") ?? "http://127.0.0.1:50051";
         var wait = options.Int("--wait-seconds", 300, min: 1);
         var outputDir = options.Get("--output");
+        var identityKey = options.Get("--identity-key");
+        var auditDir = options.Get("--audit-dir");
+        var runId = options.Get("--run-id");
         options.RejectUnknown();
+        if (auditDir is not null && identityKey is null) throw new UsageException("--audit-dir needs --identity-key FILE (the researcher's Ed25519 key, created on first use)");
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(listen);
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
-        builder.Services.AddFedBioMedResearcher(new ResearcherOptions(), roster);
+        var researcherOptions = new ResearcherOptions
+        {
+            IdentityKeyPath = identityKey, AuditDirectory = auditDir, Telemetry = TelemetrySettings.FromEnvironment("fedbiomed-researcher"),
+        };
+        if (runId is not null) researcherOptions = researcherOptions with { AuditRunId = runId };
+        builder.Services.AddFedBioMedResearcher(researcherOptions, roster);
         await using var app = builder.Build();
         app.MapFedBioMedResearcher();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         output.WriteLine($"researcher listening on {listen}; waiting for {spec.MinNodes} nodes with tag '{spec.DatasetTag}'");
+        if (auditDir is not null) output.WriteLine($"audit trail in {auditDir}, run {researcherOptions.AuditRunId} (nodes: Node:AuditRunId={researcherOptions.AuditRunId})");
         await app.Services.GetRequiredService<NodeRegistry>().WaitForNodesAsync(spec.MinNodes, TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
         var result = await app.Services.GetRequiredService<ExperimentRunner>()
             .RunAsync(spec, new Demo.RoundProgressPrinter(output, spec.Rounds), cancellationToken).ConfigureAwait(false);

@@ -57,8 +57,9 @@ internal static class DemoCommand
             var observability = new FederationObservability
             {
                 AuditDirectory = auditDirectory,
-                ResearcherTelemetry = TelemetrySettings.FromEnvironment("fedbiomed-researcher"),
+                ResearcherTelemetry = TelemetrySettings.FromEnvironment("fedbiomed-researcher", prometheus: args.PrometheusPort is not null),
                 NodeTelemetry = TelemetrySettings.FromEnvironment("fedbiomed-node"),
+                PrometheusPort = args.PrometheusPort,
             };
             await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan, cancellationToken: cancellationToken,
                 configureNode: node => node.Privacy.RequireSecureAggregation = spec.SecureAggregation, observability: observability).ConfigureAwait(false);
@@ -68,8 +69,16 @@ internal static class DemoCommand
                 output.WriteLine($"  check them with: fedbiomed audit verify --roster {Path.Combine(auditDirectory, "keys", "roster.json")} --researcher-key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)} {auditDirectory}");
             }
             var progress = new RoundProgressPrinter(output, args.Rounds, args.DifferentialPrivacy ? federation.Runner : null);
+            if (args.PrometheusPort is { } port) output.WriteLine($"  researcher metrics at http://127.0.0.1:{port}/metrics");
             var result = await federation.Runner.RunAsync(spec, progress, cancellationToken).ConfigureAwait(false);
             PrintTable(output, result);
+            if (args.PrometheusPort is not null)
+            {
+                // Stay up until a scrape has read the final figures (or give up after the wait).
+                output.WriteLine($"waiting up to {args.PrometheusWaitSeconds} s for a scrape of the final metrics…");
+                var scraped = await federation.Scrapes.WaitForNextAsync(TimeSpan.FromSeconds(args.PrometheusWaitSeconds), cancellationToken).ConfigureAwait(false);
+                output.WriteLine(scraped ? "metrics scraped" : "no scrape came; stopping");
+            }
             output.WriteLine($"wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final accuracy: {result.FinalValidationAccuracy:F3}"));
             return result.Rounds.All(r => r.Completed) ? 0 : 1;
@@ -108,4 +117,5 @@ internal static class DemoCommand
     }
 }
 
-internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false, string? AuditDirectory = null);
+internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false, string? AuditDirectory = null,
+    int? PrometheusPort = null, int PrometheusWaitSeconds = 60);

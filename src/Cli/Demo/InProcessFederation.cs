@@ -92,7 +92,17 @@ public sealed class InProcessFederation : IAsyncDisposable
             Identity = researcherIdentity, AuditDirectory = observability.AuditDirectory, Telemetry = observability.ResearcherTelemetry,
         };
         builder.Services.AddFedBioMedResearcher(researcherOptions, roster);
+        var scrapes = new ScrapeCounter();
+        builder.Services.AddSingleton(scrapes);
         var researcher = builder.Build();
+        if (observability.ResearcherTelemetry is { Prometheus: true } prometheus)
+        {
+            researcher.Use(async (context, next) =>
+            {
+                await next(context).ConfigureAwait(false);
+                if (context.Request.Path == prometheus.PrometheusPath) scrapes.Scraped();
+            });
+        }
         researcher.MapFedBioMedResearcher();
         await researcher.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = researcher.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -134,6 +144,9 @@ public sealed class InProcessFederation : IAsyncDisposable
 
     /// <summary>The researcher's identity when auditing (it signs the researcher's trail); null otherwise.</summary>
     public NodeIdentity? ResearcherIdentity { get; private init; }
+
+    /// <summary>Scrapes of the researcher's Prometheus endpoint so far.</summary>
+    public ScrapeCounter Scrapes => _researcher.Services.GetRequiredService<ScrapeCounter>();
 
     /// <summary>The run id every audit trail of this federation carries.</summary>
     public string RunId { get; private init; } = "";
@@ -186,4 +199,48 @@ public sealed record FederationObservability
 
     /// <summary>Loopback port of the researcher's Prometheus scrape endpoint (with <c>ResearcherTelemetry.Prometheus</c>); null: none.</summary>
     public int? PrometheusPort { get; init; }
+}
+
+/// <summary>Counts finished scrapes of the Prometheus endpoint, so a run can stay up until its final metrics were read.</summary>
+public sealed class ScrapeCounter
+{
+    private readonly Lock _gate = new();
+    private long _count;
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public long Count
+    {
+        get
+        {
+            lock (_gate) return _count;
+        }
+    }
+
+    internal void Scraped()
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            _count++;
+            done = _next;
+            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        done.SetResult();
+    }
+
+    /// <summary>Completes at the next finished scrape; false when <paramref name="timeout"/> passes first.</summary>
+    public async Task<bool> WaitForNextAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task next;
+        lock (_gate) next = _next.Task;
+        try
+        {
+            await next.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 }
