@@ -1,3 +1,4 @@
+using FedBioMed.Federation;
 using FedBioMed.Node;
 using FedBioMed.Node.Hosting;
 using FedBioMed.Node.Storage;

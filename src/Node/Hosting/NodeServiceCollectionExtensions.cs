@@ -1,3 +1,4 @@
+using FedBioMed.Federation;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Federation.Audit;
 using FedBioMed.Federation.Telemetry;
@@ -62,7 +63,7 @@ public static class NodeServiceCollectionExtensions
         var writer = new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(identity.Id)), identity.Id, identity.Sign, identity.PublicKey,
             options.AuditRunId!, time, new AuditTrailOptions { Role = AuditRoles.Node });
         new AuditRecorder(writer).Policy(PolicyOf(options));
-        return writer;
+        return new BackgroundAuditSink(writer); // signed and written off the protocol's path, in order
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using FedBioMed.Federation;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Federation.Audit;
 using FedBioMed.Federation.Telemetry;
@@ -46,9 +47,10 @@ public static class ResearcherServiceCollectionExtensions
     private static IAuditSink OpenAuditTrail(ResearcherOptions options)
     {
         if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
-        var identity = options.Identity ?? ResearcherIdentityFile.LoadOrCreate(options.ResearcherId, options.IdentityKeyPath!);
+        var identity = options.Identity ?? IdentityKeyFile.LoadOrCreate(options.ResearcherId, options.IdentityKeyPath!);
         Directory.CreateDirectory(directory);
-        return new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(options.ResearcherId)), options.ResearcherId, identity.Sign, identity.PublicKey,
-            options.AuditRunId, TimeProvider.System, new AuditTrailOptions { Role = AuditRoles.Researcher });
+        // Signed and written off the protocol's path, in order.
+        return new BackgroundAuditSink(new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(options.ResearcherId)), options.ResearcherId, identity.Sign, identity.PublicKey,
+            options.AuditRunId, TimeProvider.System, new AuditTrailOptions { Role = AuditRoles.Researcher }));
     }
 }

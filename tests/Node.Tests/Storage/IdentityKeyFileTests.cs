@@ -1,3 +1,4 @@
+using FedBioMed.Federation;
 using System.Runtime.Versioning;
 using FedBioMed.Node.Storage;
 using FedBioMed.Node.Tests.Infrastructure;

@@ -1,38 +1,37 @@
 using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
 
-namespace FedBioMed.Researcher;
+namespace FedBioMed.Federation;
 
-/// <summary>The researcher's long-term Ed25519 identity key (it signs the researcher's audit trail), in a file only its owner can read.</summary>
-public static class ResearcherIdentityFile
+/// <summary>A participant's long-term Ed25519 identity key (a node's, or the researcher's that signs its audit trail), in a file only its owner can read.</summary>
+public static class IdentityKeyFile
 {
-    /// <summary>Loads the key in <paramref name="path"/> (hex), or creates it there.</summary>
-    public static NodeIdentity LoadOrCreate(string researcherId, string path)
+    public static NodeIdentity LoadOrCreate(string nodeId, string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         if (File.Exists(path))
         {
+            var hex = File.ReadAllText(path).Trim();
             byte[] key;
             try
             {
-                key = Convert.FromHexString(File.ReadAllText(path).Trim());
+                key = Convert.FromHexString(hex);
             }
             catch (FormatException)
             {
-                throw new InvalidDataException($"researcher key file '{path}' is not hex");
+                throw new InvalidDataException($"identity key file '{path}' is not hex");
             }
             try
             {
                 if (key.Length != Crypto.Ed25519.PrivateKeySize)
-                    throw new InvalidDataException($"researcher key file '{path}' holds {key.Length} bytes, not a {Crypto.Ed25519.PrivateKeySize}-byte Ed25519 key");
-                return new NodeIdentity(researcherId, key);
+                    throw new InvalidDataException($"identity key file '{path}' holds {key.Length} bytes, not a {Crypto.Ed25519.PrivateKeySize}-byte Ed25519 key");
+                return new NodeIdentity(nodeId, key);
             }
             finally
             {
                 CryptographicOperations.ZeroMemory(key);
             }
         }
-        var identity = NodeIdentity.Generate(researcherId);
+        var identity = NodeIdentity.Generate(nodeId);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
         File.WriteAllText(temp, "");
