@@ -12,6 +12,11 @@ namespace FedBioMed.Federation.Internal;
 /// Goodfellow 2015; Li et al. 2022). A Conv2d's per-sample gradient is dZ_i [out, L] times the unfolded input
 /// U_iᵀ [L, in·k·k], materialized because the catalog's convolutions are small (72 and 1,152 weights).
 /// </summary>
+/// <remarks>
+/// Every <see cref="Scalar"/> here is a <c>using</c> local: TorchSharp's implicit Scalar temporaries (as in
+/// <c>a + b</c>, which passes alpha = 1) can be finalized while the native call still reads them, which showed up
+/// as intermittent "toFloat" errors under GC pressure.
+/// </remarks>
 internal sealed class PerSampleGradients
 {
     private readonly Layer[] _layers;
@@ -89,30 +94,34 @@ internal sealed class PerSampleGradients
     /// <summary>‖g_i‖² over all parameters jointly, shape [B].</summary>
     public Tensor SquaredNorms()
     {
-        Tensor total = torch.zeros(BatchSize, dtype: torch.float32, device: _layers[0].OutputGrad.device);
+        using Scalar one = 1.0;
+        var total = torch.zeros(BatchSize, dtype: torch.float32, device: _layers[0].OutputGrad.device);
         foreach (var layer in _layers)
         {
             if (layer.PerSampleWeight is { } g)
             {
-                total = total + g.square().sum([1, 2]);
+                total.add_(g.square().sum([1, 2]), one);
                 if (layer.Bias is not null)
                 {
-                    total = total + layer.OutputGrad.sum(2).square().sum(1);
+                    total.add_(layer.OutputGrad.sum(2).square().sum(1), one);
                 }
             }
             else
             {
                 var dzSquared = layer.OutputGrad.square().sum(1);
                 var inputSquared = layer.Input.square().sum(1);
-                total = total + dzSquared * (layer.Bias is null ? inputSquared : inputSquared + 1);
+                total.add_(dzSquared.mul_(layer.Bias is null ? inputSquared : inputSquared.add_(one, one)), one);
             }
         }
         return total;
     }
 
     /// <summary>c_i = min(1, C/‖g_i‖); 1 for a zero gradient.</summary>
-    public static Tensor ClipFactors(Tensor squaredNorms, double maxNorm) =>
-        (maxNorm / squaredNorms.sqrt().clamp_min(1e-12)).clamp_max(1);
+    public static Tensor ClipFactors(Tensor squaredNorms, double maxNorm)
+    {
+        using Scalar max = maxNorm, tiny = 1e-12, one = 1.0;
+        return squaredNorms.sqrt().clamp_min(tiny).reciprocal_().mul_(max).clamp_max(one);
+    }
 
     /// <summary>Σ_i c_i g_i for each parameter, in <see cref="Parameters"/> order and shaped like the parameter.</summary>
     public List<Tensor> WeightedSum(Tensor factors)

@@ -45,6 +45,8 @@ internal static class PrivateTrainingLoop
         int parameterCount = checked((int)parameters.Sum(p => p.numel()));
         var noise = new float[parameterCount];
         long processed = 0;
+        // Held for the whole loop: an implicit Scalar temporary can be finalized during the native call that uses it.
+        using Scalar one = 1.0, inverseBatch = 1.0 / batchSize;
         for (int step = 0; step < totalSteps; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -57,7 +59,7 @@ internal static class PrivateTrainingLoop
             {
                 var parameter = parameters[i];
                 long length = parameter.numel();
-                var noisy = sums[i].add(noiseTensor.narrow(0, offset, length).view(parameter.shape)).div_(batchSize);
+                var noisy = sums[i].add_(noiseTensor.narrow(0, offset, length).view(parameter.shape), one).mul_(inverseBatch);
                 offset += length;
                 parameter.grad = noisy;
             }
