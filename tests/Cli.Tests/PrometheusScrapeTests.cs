@@ -10,8 +10,10 @@ namespace FedBioMed.Cli.Tests;
 
 /// <summary>
 /// A real Prometheus server (Debian's `prometheus` package, which .ci/run installs) scrapes the demo's
-/// researcher on loopback every second, and its HTTP API reports the rounds the demo completed.
+/// researcher on loopback every second, and its HTTP API reports the rounds the demo completed. The
+/// federation's meter is one per process, so this runs alone: another test's rounds would count too.
 /// </summary>
+[Collection(PrometheusCollection.Name)]
 public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rounds = 2;
@@ -107,4 +109,11 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IDisposabl
             // Leftover temp files are harmless.
         }
     }
+}
+
+/// <summary>Tests that read the process-wide federation metrics run with no other test beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PrometheusCollection
+{
+    public const string Name = "process-wide metrics";
 }
