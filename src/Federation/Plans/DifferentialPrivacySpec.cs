@@ -5,6 +5,11 @@ namespace FedBioMed.Federation;
 /// <see cref="MaxGradNorm"/>, sums them, adds Gaussian noise of standard deviation
 /// <see cref="NoiseMultiplier"/> × <see cref="MaxGradNorm"/> to each coordinate, and divides by the expected batch size.
 /// </summary>
+/// <remarks>
+/// Every catalog model is supported, the CNN included. A plan in epochs takes ⌈epochs·N / b⌉ steps with
+/// b = min(batchSize, N) and sampling rate q = b / N; <see cref="TrainingResult"/> reports both for the accountant,
+/// which composes them over rounds (this type spends privacy, it does not count it).
+/// </remarks>
 /// <example><code>"differentialPrivacy":{"noiseMultiplier":1.1,"maxGradNorm":1,"sampling":"poisson"}</code></example>
 public sealed record DifferentialPrivacySpec
 {
