@@ -19,6 +19,8 @@ internal static class Program
             // The processes large-model starts: a researcher alone, a node alone.
             "large-model-researcher" => LargeModelBenchmark.RunResearcher(options),
             "large-model-node" => LargeModelBenchmark.RunNode(options),
+            "fmnist-dp" => DpFashionMnistBenchmark.Run(options),
+            "bcw-dpsgd" => DpBreastCancerBenchmark.Run(options),
             _ => Usage(command),
         };
     }
@@ -26,7 +28,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch | fmnist-dp | bcw-dpsgd> [options]");
         return 2;
     }
 }

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FedBioMed.Aggregation.Privacy;
+using FedBioMed.Cli.Demo;
+using FedBioMed.Federation;
+using FedBioMed.Node.Tasks;
+using FedBioMed.Researcher.Experiments;
+
+namespace FedBioMed.Bench;
+
+/// <summary>
+/// `bcw-dpsgd`: sample-level DP-SGD on Breast Cancer Wisconsin, 3 hospitals, over the real gRPC path
+/// (<see cref="InProcessFederation"/>: researcher and nodes as hosts on loopback, secure aggregation on).
+/// A stratified 20% of the patients is held out (seed 42); the other 80% is split across the three hospitals
+/// (Dirichlet α = 1, at least 40 patients each), each of which keeps 20% of its part for validation, as the
+/// demo and the end-to-end tests do. The plan is the demo's DP plan: logistic regression on standardized
+/// features, SGD lr 0.5 momentum 0.9, batch 16, one local epoch per round, Poisson sampling, per-sample clip 1.
+/// For each target ε (δ = 1e-5) the noise multiplier z is calibrated, as `demo --dp` does, with
+/// <see cref="RdpAccountant.NoiseMultiplierFor"/> for the smallest hospital (the largest sampling rate q = b/N
+/// and the same T·⌈N/b⌉ steps its trainer takes); then the final global model is evaluated on the held-out
+/// patients with the federation's feature statistics. Prints test accuracy per ε (and without DP) and the ε the
+/// nodes report for the last round (the largest any node's ledger holds).
+/// </summary>
+/// <remarks>Options: --rounds 10, --epsilons 1,3,8, --delta 1e-5, --repeats 5 (federations per ε), --seed 42.</remarks>
+internal static class DpBreastCancerBenchmark
+{
+    private const string Tag = "breast-cancer";
+    private const string Target = "diagnosis";
+    private const int Nodes = 3;
+
+    private sealed record RunResult(double Accuracy, double Epsilon, double Seconds, bool AllCompleted);
+
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = Int(args, "--rounds", 10);
+        var repeats = Int(args, "--repeats", 5);
+        var seed = Int(args, "--seed", 42);
+        var delta = Double(args, "--delta", 1e-5);
+        var epsilons = (Option(args, "--epsilons") ?? "1,3,8").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(e => double.Parse(e, CultureInfo.InvariantCulture)).ToArray();
+        if (rounds < 1 || repeats < 1 || epsilons.Length == 0 || epsilons.Any(e => !(e > 0)))
+        {
+            Console.Error.WriteLine("--rounds and --repeats must be at least 1, --epsilons positive");
+            return 2;
+        }
+        var csv = FindData();
+        if (csv is null)
+        {
+            Console.Error.WriteLine("data/breast-cancer-wisconsin/wdbc.csv not found next to the program or above the working directory");
+            return 1;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var data = TabularDataset.Load(csv, new TabularDatasetOptions { TargetColumn = Target });
+        var splits = DatasetSplitter.Split(data, 0, 0.2, seed);
+        var test = splits.Test;
+        var parts = NodePartitioner.Dirichlet(splits.Train, Nodes, alpha: 1.0, seed: seed, minSamplesPerNode: 40);
+        var scratch = Directory.CreateTempSubdirectory("fedbiomed-bcw-dpsgd-").FullName;
+        try
+        {
+            var files = new List<string>();
+            var trainCounts = new List<int>();
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var id = $"hospital-{(char)('a' + i)}";
+                var path = Path.Combine(scratch, id + ".csv");
+                WriteCsv(path, parts[i]);
+                files.Add(path);
+                // Exactly the training split the node will derive from its file (its validation split is seeded by the dataset id).
+                var reloaded = TabularDataset.Load(path, new TabularDatasetOptions { TargetColumn = Target });
+                trainCounts.Add(DatasetSplitter.Split(reloaded, 0.2, 0, LocalDataCatalog.SplitSeed(id + "-data")).Train.Count);
+            }
+            var basePlan = new TrainingPlan
+            {
+                Model = ModelSpec.LogisticRegression(),
+                Optimizer = OptimizerSpec.Sgd(0.5, 0.9),
+                LocalEpochs = 1,
+                BatchSize = 16,
+                Preprocessing = PreprocessingKind.Standardize,
+                Seed = 42,
+            };
+            var smallest = trainCounts.Min();
+            var q = Math.Min(1.0, (double)basePlan.BatchSize / smallest);
+            var steps = (long)rounds * ((smallest + basePlan.BatchSize - 1) / basePlan.BatchSize);
+
+            Console.WriteLine(Invariant($"Breast Cancer Wisconsin DP-SGD: {data.Count} patients, {test.Count} held out for testing (stratified, seed {seed}); {splits.Train.Count} over {Nodes} hospitals (Dirichlet α = 1)"));
+            for (var i = 0; i < parts.Length; i++)
+                Console.WriteLine(Invariant($"  hospital-{(char)('a' + i)}: {parts[i].Count} patients, {trainCounts[i]} in its training split"));
+            Console.WriteLine(Invariant($"  logistic regression on standardized features, SGD lr 0.5 momentum 0.9, batch 16, 1 local epoch, {rounds} rounds, secure aggregation on, real gRPC on loopback"));
+            Console.WriteLine(Invariant($"  DP-SGD: Poisson sampling, per-sample clip 1; z calibrated for the smallest hospital: q = {q:F4}, {steps} steps, δ = {delta}"));
+            Console.WriteLine($"  {repeats} federation(s) per setting; machine: {Environment.ProcessorCount} cores shared with other work");
+            Console.WriteLine();
+
+            var table = new List<(string Label, double? Z, List<RunResult> Runs)>();
+            var reference = new List<RunResult>();
+            for (var r = 0; r < repeats; r++)
+            {
+                var run = await RunFederationAsync(files, basePlan, test, rounds, $"bcw-nodp-{r}").ConfigureAwait(false);
+                Console.WriteLine(Invariant($"  no DP         run {r}: test accuracy {100 * run.Accuracy:F2} % ({run.Seconds:F1} s)"));
+                reference.Add(run);
+            }
+            table.Add(("∞ (no DP)", null, reference));
+            foreach (var epsilon in epsilons)
+            {
+                var z = RdpAccountant.NoiseMultiplierFor(epsilon, steps, delta, q);
+                var plan = basePlan with { DifferentialPrivacy = DifferentialPrivacySpec.Poisson(z, 1.0) };
+                var runs = new List<RunResult>();
+                for (var r = 0; r < repeats; r++)
+                {
+                    var run = await RunFederationAsync(files, plan, test, rounds, Invariant($"bcw-dpsgd-eps{epsilon}-{r}")).ConfigureAwait(false);
+                    Console.WriteLine(Invariant($"  ε = {epsilon,-4} z = {z:F3} run {r}: test accuracy {100 * run.Accuracy:F2} %, nodes report ε = {run.Epsilon:F3} after round {rounds} ({run.Seconds:F1} s)"));
+                    runs.Add(run);
+                }
+                table.Add((epsilon.ToString(CultureInfo.InvariantCulture), z, runs));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine(Invariant($"| target ε | noise multiplier z | ε reported by the nodes (last round) | test accuracy (mean over {repeats}) | runs |"));
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var (label, z, runs) in table)
+            {
+                var mean = runs.Average(x => x.Accuracy);
+                var reported = z is null ? "–" : Invariant($"{runs.Max(x => x.Epsilon):F3}");
+                Console.WriteLine(Invariant($"| {label} | {(z is { } value ? value.ToString("F3", CultureInfo.InvariantCulture) : "0")} | {reported} | {100 * mean:F2} % | {string.Join(", ", runs.Select(x => (100 * x.Accuracy).ToString("F1", CultureInfo.InvariantCulture)))} |"));
+            }
+            Console.WriteLine();
+            Console.WriteLine(Invariant($"total wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
+            foreach (var (label, z, runs) in table.Where(t => t.Z is not null))
+                Console.WriteLine(Invariant($"bcw_dpsgd_accuracy_eps{label}: {runs.Average(x => x.Accuracy):F4}"));
+            Console.WriteLine(Invariant($"bcw_nodp_accuracy: {reference.Average(x => x.Accuracy):F4}"));
+            return table.All(t => t.Runs.All(x => x.AllCompleted)) ? 0 : 1;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>One experiment on a fresh federation (fresh node ledgers); the final global model scored on the held-out patients.</summary>
+    private static async Task<RunResult> RunFederationAsync(List<string> files, TrainingPlan plan, LabeledDataset test, int rounds, string id)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan).ConfigureAwait(false);
+        var result = await federation.Runner.RunAsync(new ExperimentSpec
+        {
+            Id = id, DatasetTag = Tag, Plan = plan, Rounds = rounds, MinNodes = 2, SecureAggregation = true,
+        }).ConfigureAwait(false);
+        var completed = result.Rounds.All(r => r.Completed && r.Survivors.Count == Nodes);
+        if (!completed)
+        {
+            foreach (var r in result.Rounds.Where(r => !r.Completed || r.Survivors.Count != Nodes))
+                Console.WriteLine($"    round {r.Round}: {r.Survivors.Count} survivors, {r.AbortReason ?? string.Join("; ", r.Dropped.Select(kv => $"{kv.Key}: {kv.Value}"))}");
+        }
+        using var evaluator = LocalTrainer.Create(plan with { DifferentialPrivacy = null }, test.FeatureShape, test.ClassCount);
+        evaluator.SetParameters(result.GlobalParameters);
+        evaluator.SetStandardization(result.FeatureMean!, result.FeatureStd!);
+        var accuracy = evaluator.Evaluate(test).Accuracy;
+        return new RunResult(accuracy, result.Rounds[^1].Epsilon, Stopwatch.GetElapsedTime(started).TotalSeconds, completed);
+    }
+
+    private static string? FindData()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "data", "breast-cancer-wisconsin", "wdbc.csv");
+        if (File.Exists(beside)) return beside;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "data", "breast-cancer-wisconsin", "wdbc.csv");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>A hospital's part as CSV, as the demo writes it.</summary>
+    private static void WriteCsv(string path, LabeledDataset data)
+    {
+        var names = data.FeatureNames ?? Enumerable.Range(0, data.FeatureLength).Select(i => $"x{i}").ToArray();
+        var text = new StringBuilder();
+        text.AppendJoin(',', names).Append(',').Append(Target).Append('\n');
+        for (var i = 0; i < data.Count; i++)
+        {
+            foreach (var value in data.GetFeatures(i)) text.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+            text.Append(data.ClassNames[data.Labels[i]]).Append('\n');
+        }
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static double Double(string[] args, string name, double fallback) =>
+        Option(args, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
