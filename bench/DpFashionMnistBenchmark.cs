@@ -40,14 +40,6 @@ namespace FedBioMed.Bench;
 /// </remarks>
 internal static class DpFashionMnistBenchmark
 {
-    private const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
-    private const string TrainImages = "train-images-idx3-ubyte.gz";
-    private const string TrainLabels = "train-labels-idx1-ubyte.gz";
-    private const string TestImages = "t10k-images-idx3-ubyte.gz";
-    private const string TestLabels = "t10k-labels-idx1-ubyte.gz";
-
-    private static readonly string[] ClassNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     private sealed record Settings(int Rounds, int Clients, double[] Epsilons, double Delta, double Clip, int MinNodes, double Alpha,
         double LearningRate, double ServerLearningRate, int BatchSize, int Repeats, int CentralRepeats, int WordBits, int Seed, bool Ideal, bool Reference, bool CentralOnly);
@@ -75,18 +67,11 @@ internal static class DpFashionMnistBenchmark
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
-        var directory = Option(args, "--data-dir") ?? DefaultDirectory;
-        var missing = new[] { TrainImages, TrainLabels, TestImages, TestLabels }.Where(f => !File.Exists(Path.Combine(directory, f))).ToArray();
-        if (missing.Length > 0)
-        {
-            Console.Error.WriteLine($"Fashion-MNIST is not installed: {string.Join(", ", missing)} missing under {directory}.");
-            Console.Error.WriteLine("Install Debian's package (apt-get install -y dataset-fashion-mnist) or pass --data-dir.");
-            return 1;
-        }
-
+        var directory = Option(args, "--data-dir") ?? FashionMnistFiles.DefaultDirectory;
         var started = Stopwatch.GetTimestamp();
-        var train = IdxDataset.Load(Path.Combine(directory, TrainImages), Path.Combine(directory, TrainLabels), ClassNames);
-        var test = IdxDataset.Load(Path.Combine(directory, TestImages), Path.Combine(directory, TestLabels), ClassNames);
+        if (FashionMnistFiles.TryLoad(directory) is not { } files) return 1;
+
+        var (train, test) = files;
         var parts = settings.Alpha > 0
             ? NodePartitioner.Dirichlet(train, settings.Clients, settings.Alpha, settings.Seed, minSamplesPerNode: 50)
             : IidSplit(train, settings.Clients, settings.Seed);

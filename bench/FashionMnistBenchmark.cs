@@ -25,15 +25,7 @@ namespace FedBioMed.Bench;
 /// </remarks>
 internal static class FashionMnistBenchmark
 {
-    public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
     private const string Tag = "fashion-mnist";
-    private const string TrainImages = "train-images-idx3-ubyte.gz";
-    private const string TrainLabels = "train-labels-idx1-ubyte.gz";
-    private const string TestImages = "t10k-images-idx3-ubyte.gz";
-    private const string TestLabels = "t10k-labels-idx1-ubyte.gz";
-
-    private static readonly string[] ClassNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     private sealed record RunResult(bool SecureAggregation, int Repeat, TimeSpan Wall, IReadOnlyList<RoundReport> Rounds, double TestAccuracy, double ValidationAccuracy);
 
@@ -51,7 +43,7 @@ internal static class FashionMnistBenchmark
 
     private static async Task<int> RunAsync(string[] args)
     {
-        var directory = BenchProcess.StringOption(args, "--data-dir") ?? DefaultDirectory;
+        var directory = BenchProcess.StringOption(args, "--data-dir") ?? FashionMnistFiles.DefaultDirectory;
         var rounds = BenchProcess.IntOption(args, "--rounds", 10);
         var nodes = BenchProcess.IntOption(args, "--nodes", 5);
         var trainLimit = BenchProcess.IntOption(args, "--train-limit", 0);
@@ -64,17 +56,10 @@ internal static class FashionMnistBenchmark
             return 2;
         }
 
-        var missing = new[] { TrainImages, TrainLabels, TestImages, TestLabels }.Where(f => !File.Exists(Path.Combine(directory, f))).ToArray();
-        if (missing.Length > 0)
-        {
-            Console.Error.WriteLine($"Fashion-MNIST is not installed: {string.Join(", ", missing)} missing under {directory}.");
-            Console.Error.WriteLine("Install Debian's package (apt-get install -y dataset-fashion-mnist) or pass --data-dir.");
-            return 1;
-        }
-
         var started = Stopwatch.GetTimestamp();
-        var train = IdxDataset.Load(Path.Combine(directory, TrainImages), Path.Combine(directory, TrainLabels), ClassNames);
-        var test = IdxDataset.Load(Path.Combine(directory, TestImages), Path.Combine(directory, TestLabels), ClassNames);
+        if (FashionMnistFiles.TryLoad(directory) is not { } files) return 1;
+
+        var (train, test) = files;
         if (trainLimit > 0 && trainLimit < train.Count)
         {
             var order = Enumerable.Range(0, train.Count).ToArray();
