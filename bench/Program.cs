@@ -21,6 +21,7 @@ internal static class Program
             "large-model-node" => LargeModelBenchmark.RunNode(options),
             "fmnist-dp" => DpFashionMnistBenchmark.Run(options),
             "bcw-dpsgd" => DpBreastCancerBenchmark.Run(options),
+            "audit-overhead" => AuditOverheadBenchmark.Run(options),
             _ => Usage(command),
         };
     }
@@ -28,7 +29,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch | fmnist-dp | bcw-dpsgd> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch | fmnist-dp | bcw-dpsgd | audit-overhead> [options]");
         return 2;
     }
 }

@@ -7,15 +7,16 @@ using FedBioMed.Federation.Audit.Verification.Internal;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Appends signed, hash-chained records to one participant's JSON-lines trail. Thread-safe; each record is
-/// written with its newline in one write and flushed, so a killed process leaves a valid prefix. An
-/// existing file is continued only if its whole chain verifies under the given public key and it
-/// belongs to the same participant and run.
+/// Appends hash-chained records to one participant's JSON-lines trail, in batches sealed by one Ed25519
+/// signature each (see <see cref="AuditRecord"/>). Thread-safe; a batch is written in one write and flushed,
+/// so a killed process leaves whole sealed batches, plus at most one torn batch that the verifier reports. An
+/// existing file is continued only if its whole chain verifies under the given public key and it belongs to
+/// the same participant and run.
 /// </summary>
 public sealed class AuditTrailWriter : IAuditSink, IDisposable
 {
     /// <summary>Format name written in every header.</summary>
-    public const string Format = "fedbiomed-audit/1";
+    public const string Format = "fedbiomed-audit/2";
 
     private readonly Lock _gate = new();
     private readonly Func<ReadOnlySpan<byte>, byte[]> _sign;
@@ -24,6 +25,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     private readonly FileStream _stream;
     private long _nextSeq;
     private string _prev;
+    private IOException? _failure;
 
     /// <param name="path">The trail file; created if absent, continued if it verifies.</param>
     /// <param name="participantId">Node id, or the researcher's id.</param>
@@ -44,6 +46,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         if (publicKey.Length != Ed25519.PublicKeySize)
             throw new ArgumentException($"the public key must be {Ed25519.PublicKeySize} bytes", nameof(publicKey));
         options ??= new AuditTrailOptions();
+        options.Validate();
         Path = path;
         ParticipantId = participantId;
         RunId = runId;
@@ -64,7 +67,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write(AuditEvents.TrailStart, null, null, null, header);
+            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)])[0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
@@ -89,43 +92,92 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         }
     }
 
-    /// <summary>Signs and appends one record, and returns it.</summary>
+    /// <summary>Appends one record, sealed on its own, and returns it.</summary>
     /// <exception cref="ArgumentException">The event is not in <see cref="AuditEvents"/> (or is the header's).</exception>
-    public AuditRecord Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
-    {
-        ArgumentNullException.ThrowIfNull(@event);
-        ArgumentNullException.ThrowIfNull(attrs);
-        if (!AuditEvents.IsKnown(@event) || @event == AuditEvents.TrailStart)
-            throw new ArgumentException($"'{@event}' is not an audit event that can be appended", nameof(@event));
-        return Write(@event, experiment, round, session, attrs);
-    }
+    public AuditRecord Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs) =>
+        AppendBatch([new AuditEntry(@event, experiment, round, session, attrs)])[0];
 
     void IAuditSink.Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs) =>
         Append(@event, experiment, round, session, attrs);
 
-    private AuditRecord Write(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    /// <summary>
+    /// Appends the entries as consecutive records sealed by one signature (over the last one's signed bytes),
+    /// written with one write, and returns them.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry's event is not in <see cref="AuditEvents"/> (or is the header's), or an attribute is null.</exception>
+    /// <exception cref="InvalidOperationException">An earlier write failed: the trail's end is unknown, so nothing more is appended.</exception>
+    public IReadOnlyList<AuditRecord> AppendBatch(IReadOnlyList<AuditEntry> entries)
     {
-        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in attrs)
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
         {
-            ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
-            sorted[key] = value;
+            ArgumentNullException.ThrowIfNull(entry);
+            ArgumentNullException.ThrowIfNull(entry.Event);
+            ArgumentNullException.ThrowIfNull(entry.Attrs);
+            if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
+                throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entries));
+        }
+        return entries.Count == 0 ? [] : Write(entries);
+    }
+
+    private AuditRecord[] Write(IReadOnlyList<AuditEntry> entries)
+    {
+        var attrs = new SortedDictionary<string, string>[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            attrs[i] = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in entries[i].Attrs)
+            {
+                ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
+                attrs[i][key] = value;
+            }
         }
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(!_stream.CanWrite, this);
-            var unsigned = new AuditRecord(_nextSeq, _prev, AuditJson.FormatTime(_time.GetUtcNow()), ParticipantId, @event, experiment, round, session, sorted, "");
-            var signedBytes = AuditJson.SignedBytes(unsigned);
-            var record = unsigned with { Sig = Convert.ToHexStringLower(_sign(signedBytes)) };
-            var line = Encoding.UTF8.GetBytes(AuditJson.Line(signedBytes, record.Sig));
-            var withNewline = new byte[line.Length + 1];
-            line.CopyTo(withNewline, 0);
-            withNewline[^1] = (byte)'\n';
-            _stream.Write(withNewline);
-            _stream.Flush(_flushToDisk);
-            _prev = TrailFile.HashHex(line);
-            _nextSeq++;
-            return record;
+            if (_failure is not null) throw new InvalidOperationException($"an earlier write to audit trail '{Path}' failed: {_failure.Message}", _failure);
+            var records = new AuditRecord[entries.Count];
+            var signed = new byte[entries.Count][];
+            var seal = _nextSeq + entries.Count - 1;
+            var prev = _prev;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var time = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow());
+                records[i] = new AuditRecord(_nextSeq + i, prev, time, ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, attrs[i], seal, "");
+                signed[i] = AuditJson.SignedBytes(records[i]);
+                prev = TrailFile.HashHex(signed[i]);
+            }
+            // One signature over the last record seals the batch: each earlier record is linked to it by prev hashes.
+            var sig = Convert.ToHexStringLower(_sign(signed[^1]));
+            var lines = new byte[entries.Count][];
+            var length = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                records[i] = records[i] with { Sig = sig };
+                lines[i] = AuditJson.LineBytes(signed[i], sig);
+                length += lines[i].Length;
+            }
+            var batch = new byte[length];
+            var at = 0;
+            foreach (var line in lines)
+            {
+                line.CopyTo(batch, at);
+                at += line.Length;
+            }
+            try
+            {
+                _stream.Write(batch);
+                _stream.Flush(_flushToDisk);
+            }
+            catch (IOException ex)
+            {
+                _failure = ex;
+                throw;
+            }
+            _prev = prev;
+            _nextSeq += entries.Count;
+            return records;
         }
     }
 

@@ -3,22 +3,37 @@ using System.Threading.Channels;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Takes signing and writing off the protocol's path: <see cref="Append"/> queues the event (its attributes
-/// copied) and one background task appends the events to the trail in the order they were queued. Records
-/// are stamped when written (microseconds to milliseconds later). Disposing drains the queue, then closes the
-/// writer. A write that fails is not lost silently: the next <see cref="Append"/> and the disposal throw it.
+/// Takes signing and writing off the protocol's path: <see cref="Append"/> stamps the event's time and queues
+/// it (its attributes copied); one background task gathers what arrives within
+/// <see cref="AuditTrailOptions.SealInterval"/> of the first queued event and appends it to the trail as one
+/// batch, in queue order, under one signature. A protocol step costs a queue write; a burst of steps costs one
+/// signature. Disposing drains the queue, then closes the writer. A write that fails is not lost silently: the
+/// next <see cref="Append"/> and the disposal throw it.
 /// </summary>
 public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposable
 {
     private readonly AuditTrailWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _sealInterval;
+    private readonly int _maxBatch;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    // Released by FlushAsync and disposal to cut the gathering wait short.
+    private readonly SemaphoreSlim _urgent = new(0);
     private readonly Task _drain;
     private volatile Exception? _failure;
     private int _disposed;
 
-    public BackgroundAuditSink(AuditTrailWriter writer)
+    /// <param name="writer">The trail; the sink owns it from now on.</param>
+    /// <param name="options">Batching (<see cref="AuditTrailOptions.SealInterval"/>, <see cref="AuditTrailOptions.MaxBatch"/>); defaults when null.</param>
+    /// <param name="timeProvider">Clock that stamps events as they are queued; the system clock when null.</param>
+    public BackgroundAuditSink(AuditTrailWriter writer, AuditTrailOptions? options = null, TimeProvider? timeProvider = null)
     {
         _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+        options ??= new AuditTrailOptions();
+        options.Validate();
+        _sealInterval = options.SealInterval;
+        _maxBatch = options.MaxBatch;
+        _time = timeProvider ?? TimeProvider.System;
         _drain = Task.Run(DrainAsync);
     }
 
@@ -34,38 +49,56 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
         if (!AuditEvents.IsKnown(@event) || @event == AuditEvents.TrailStart)
             throw new ArgumentException($"'{@event}' is not an audit event that can be appended", nameof(@event));
-        var copy = new Dictionary<string, string>(attrs, StringComparer.Ordinal);
-        if (!_queue.Writer.TryWrite(new Pending(@event, experiment, round, session, copy)))
+        var entry = new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal), _time.GetUtcNow());
+        if (!_queue.Writer.TryWrite(new Pending(entry, null)))
             throw new ObjectDisposedException(nameof(BackgroundAuditSink));
     }
 
-    /// <summary>Waits until every event queued so far is in the trail.</summary>
+    /// <summary>Waits until every event queued so far is in the trail (sealed and flushed).</summary>
     public async Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(null!, null, null, null, null!, done))) return;
+        if (!_queue.Writer.TryWrite(new Pending(null, done))) return;
+        _urgent.Release();
         await done.Task.ConfigureAwait(false);
     }
 
     private async Task DrainAsync()
     {
-        await foreach (var pending in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        var batch = new List<AuditEntry>();
+        var flushed = new List<TaskCompletionSource>();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (pending.Flushed is { } flushed)
+            // Let the burst that woke us finish, so that one signature seals it (skipped when a flush or the disposal is waiting).
+            if (_sealInterval > TimeSpan.Zero) await _urgent.WaitAsync(_sealInterval).ConfigureAwait(false);
+            while (_urgent.CurrentCount > 0) _urgent.Wait(0);
+            while (_queue.Reader.TryRead(out var pending))
             {
-                flushed.TrySetResult();
-                continue;
+                if (pending.Flushed is { } flush) flushed.Add(flush);
+                else batch.Add(pending.Entry!);
+                if (batch.Count >= _maxBatch) Write(batch);
             }
-            if (_failure is not null) continue;
+            Write(batch);
+            foreach (var flush in flushed) flush.TrySetResult();
+            flushed.Clear();
+        }
+    }
+
+    private void Write(List<AuditEntry> batch)
+    {
+        if (batch.Count == 0) return;
+        if (_failure is null)
+        {
             try
             {
-                _writer.Append(pending.Event, pending.Experiment, pending.Round, pending.Session, pending.Attrs);
+                _writer.AppendBatch(batch);
             }
-            catch (Exception ex) when (ex is IOException or ArgumentException or ObjectDisposedException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or ArgumentException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
             {
                 _failure = ex;
             }
         }
+        batch.Clear();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -74,10 +107,12 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Writer.TryComplete();
+        _urgent.Release();
         await _drain.ConfigureAwait(false);
         _writer.Dispose();
+        _urgent.Dispose();
         if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
     }
 
-    private sealed record Pending(string Event, string? Experiment, long? Round, string? Session, Dictionary<string, string> Attrs, TaskCompletionSource? Flushed = null);
+    private sealed record Pending(AuditEntry? Entry, TaskCompletionSource? Flushed);
 }

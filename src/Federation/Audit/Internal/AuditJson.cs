@@ -13,7 +13,7 @@ namespace FedBioMed.Federation.Audit.Internal;
 internal static class AuditJson
 {
     private static readonly string[] PropertyOrder =
-        ["seq", "prev", "time", "participant", "event", "experiment", "round", "session", "attrs", "sig"];
+        ["seq", "prev", "time", "participant", "event", "experiment", "round", "session", "attrs", "seal", "sig"];
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -41,9 +41,27 @@ internal static class AuditJson
             json.WriteStartObject("attrs");
             foreach (var (key, value) in record.Attrs.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json.WriteString(key, value);
             json.WriteEndObject();
+            json.WriteNumber("seal", record.Seal);
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The UTF-8 bytes of <see cref="Line"/> followed by a newline: what the writer appends to the file.</summary>
+    public static byte[] LineBytes(byte[] signedBytes, string sigHex)
+    {
+        // signed bytes end with '}'; the line replaces it by ,"sig":"…"} and adds '\n'.
+        ReadOnlySpan<byte> sigPrefix = ",\"sig\":\""u8;
+        var line = new byte[signedBytes.Length - 1 + sigPrefix.Length + sigHex.Length + 3];
+        signedBytes.AsSpan(0, signedBytes.Length - 1).CopyTo(line);
+        var at = signedBytes.Length - 1;
+        sigPrefix.CopyTo(line.AsSpan(at));
+        at += sigPrefix.Length;
+        at += Encoding.ASCII.GetBytes(sigHex, line.AsSpan(at));
+        line[at++] = (byte)'"';
+        line[at++] = (byte)'}';
+        line[at] = (byte)'\n';
+        return line;
     }
 
     /// <summary>The full line (without newline): the signed JSON with <c>"sig"</c> appended as the last property.</summary>
@@ -85,6 +103,7 @@ internal static class AuditJson
                 root.GetProperty("round").ValueKind == JsonValueKind.Null ? null : root.GetProperty("round").GetInt64(),
                 NullableString(root.GetProperty("session")),
                 attrs,
+                root.GetProperty("seal").GetInt64(),
                 root.GetProperty("sig").GetString()!);
             var signed = SignedBytes(record);
             if (!string.Equals(Line(signed, record.Sig), line, StringComparison.Ordinal))

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace FedBioMed.Federation.Audit.Internal;
 
-/// <summary>One line of a trail file as read: its text, its hash and the record it parses to (if any).</summary>
+/// <summary>
+/// One line of a trail file as read: its text, the record it parses to (if any) with its signed bytes, and
+/// <c>Hash</c>, the SHA-256 of those signed bytes that the next record's <c>prev</c> must carry (of the raw line when it does not parse).
+/// </summary>
 internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error, byte[]? SignedBytes = null);
 
 /// <summary>A trail file split into lines; a last line without its newline is kept apart as torn.</summary>
@@ -46,7 +49,7 @@ internal sealed class TrailFile
 
     private static TrailLine ParseLine(int number, ReadOnlySpan<byte> bytes)
     {
-        var hash = HashHex(bytes);
+        var rawHash = HashHex(bytes);
         string text;
         try
         {
@@ -54,9 +57,9 @@ internal sealed class TrailFile
         }
         catch (DecoderFallbackException)
         {
-            return new TrailLine(number, "", hash, null, "not valid UTF-8");
+            return new TrailLine(number, "", rawHash, null, "not valid UTF-8");
         }
         var record = AuditJson.TryParse(text, out var error, out var signedBytes);
-        return new TrailLine(number, text, hash, record, error, signedBytes);
+        return new TrailLine(number, text, signedBytes is null ? rawHash : HashHex(signedBytes), record, error, signedBytes);
     }
 }

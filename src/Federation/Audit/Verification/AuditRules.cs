@@ -11,6 +11,8 @@ public static class AuditRules
     public const string Signature = "chain.signature";
     /// <summary>Records missing from the sequence (deleted).</summary>
     public const string Gap = "chain.gap";
+    /// <summary>Records whose batch seal cannot be reached: a later record of the batch is missing or altered, or the trail ends inside a batch.</summary>
+    public const string Unsealed = "chain.unsealed";
     /// <summary>A record placed after one with a higher seq (reordered), or a repeated seq.</summary>
     public const string Order = "chain.order";
     /// <summary>A record whose <c>prev</c> is not the hash of the record before it (spliced from elsewhere).</summary>

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using FedBioMed.Cli.Demo;
+using FedBioMed.Federation;
+using FedBioMed.Federation.Audit.Verification;
+using FedBioMed.Federation.Telemetry;
+using FedBioMed.Researcher.Experiments;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FedBioMed.Bench;
+
+/// <summary>
+/// `audit-overhead`: the demo's federation (3 hospitals, Breast Cancer Wisconsin, logistic regression, secure
+/// aggregation) run with observability off, and on: signed audit trails for every participant plus OpenTelemetry
+/// traces and metrics exported over OTLP/HTTP to a collector on loopback (a sink in this process that reads and
+/// counts every export). Variants alternate (off, on, on, off, …) in one process; each run's first rounds are
+/// warm-up. Prints the median round time of each variant, the overhead (on / off − 1), the process CPU time per
+/// round of each, and checks that every "on" run's trails verify clean and that the collector received spans.
+/// </summary>
+/// <remarks>
+/// Options: --rounds 40 (per run), --pairs 6, --warmup 5 (rounds left out of each run's figures), --on both|audit|telemetry
+/// (what the "on" variant turns on; default both).
+/// </remarks>
+internal static class AuditOverheadBenchmark
+{
+    private sealed record RunResult(bool Observed, IReadOnlyList<double> RoundMs, double CpuMsPerRound);
+
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = BenchProcess.IntOption(args, "--rounds", 40);
+        var pairs = BenchProcess.IntOption(args, "--pairs", 6);
+        var warmup = BenchProcess.IntOption(args, "--warmup", 5);
+        var on = BenchProcess.StringOption(args, "--on") ?? "both";
+        if (on is not ("both" or "audit" or "telemetry"))
+        {
+            Console.Error.WriteLine("--on must be both, audit or telemetry");
+            return 2;
+        }
+        if (rounds <= warmup || pairs < 1 || warmup < 0)
+        {
+            Console.Error.WriteLine("--rounds must exceed --warmup (≥ 0), --pairs must be at least 1");
+            return 2;
+        }
+
+        var csv = Path.Combine(AppContext.BaseDirectory, "data", "breast-cancer-wisconsin", "wdbc.csv");
+        var data = TabularDataset.Load(csv, new TabularDatasetOptions { TargetColumn = DemoCommand.Target });
+        var parts = NodePartitioner.Dirichlet(data, 3, alpha: 1.0, seed: 7, minSamplesPerNode: 40);
+        var scratch = Directory.CreateTempSubdirectory("fedbiomed-audit-overhead-").FullName;
+        await using var collector = await OtlpSink.StartAsync().ConfigureAwait(false);
+        // The standard variables every OTLP exporter reads; a 1 s metric interval so metrics really flow during the runs.
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Endpoint);
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        Environment.SetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+        try
+        {
+            var files = new List<string>();
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var path = Path.Combine(scratch, $"hospital-{(char)('a' + i)}.csv");
+                CsvPartitionWriter.Write(path, parts[i], DemoCommand.Target);
+                files.Add(path);
+            }
+            Console.WriteLine($"audit-overhead: demo federation (3 hospitals, {data.Count} patients, secure aggregation), {rounds} rounds per run, {pairs} pairs, first {warmup} rounds of each run left out");
+            Console.WriteLine("variant  run  median round ms  cpu ms/round  records  verify");
+            var results = new List<RunResult>();
+            for (var pair = 0; pair < pairs; pair++)
+            {
+                // off, on | on, off | … so that drift in machine load falls on both variants alike.
+                bool[] order = pair % 2 == 0 ? [false, true] : [true, false];
+                foreach (var observed in order)
+                    results.Add(await RunOnceAsync(files, rounds, warmup, observed, pair, scratch, on).ConfigureAwait(false));
+            }
+
+            var offRounds = results.Where(r => !r.Observed).SelectMany(r => r.RoundMs).ToArray();
+            var onRounds = results.Where(r => r.Observed).SelectMany(r => r.RoundMs).ToArray();
+            var offMedian = BenchProcess.Median(offRounds);
+            var onMedian = BenchProcess.Median(onRounds);
+            var offCpu = BenchProcess.Median(results.Where(r => !r.Observed).Select(r => r.CpuMsPerRound));
+            var onCpu = BenchProcess.Median(results.Where(r => r.Observed).Select(r => r.CpuMsPerRound));
+            // Per pair: the ratio of its two runs' medians, so one noisy stretch does not sway the headline alone.
+            var pairRatios = Enumerable.Range(0, pairs)
+                .Select(p => BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 0 : 1)].RoundMs) / BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 1 : 0)].RoundMs))
+                .ToArray();
+            Console.WriteLine();
+            Console.WriteLine(F($"median_round_ms_off: {offMedian:F2}  ({offRounds.Length} rounds)"));
+            Console.WriteLine(F($"median_round_ms_on: {onMedian:F2}  ({onRounds.Length} rounds)"));
+            Console.WriteLine(F($"cpu_ms_per_round_off: {offCpu:F2}"));
+            Console.WriteLine(F($"cpu_ms_per_round_on: {onCpu:F2}"));
+            Console.WriteLine(F($"pair_ratios: {string.Join(' ', pairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
+            Console.WriteLine(F($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB)"));
+            Console.WriteLine(F($"audit_telemetry_overhead: {onMedian / offMedian - 1:F4}"));
+            Console.WriteLine(F($"audit_telemetry_overhead_median_of_pairs: {BenchProcess.Median(pairRatios) - 1:F4}"));
+            Console.WriteLine(F($"audit_telemetry_cpu_overhead: {onCpu / offCpu - 1:F4}"));
+            return on == "audit" || collector.Requests > 0 ? 0 : 1;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task<RunResult> RunOnceAsync(IReadOnlyList<string> files, int rounds, int warmup, bool observed, int pair, string scratch, string on)
+    {
+        var auditDirectory = observed && on != "telemetry" ? Directory.CreateDirectory(Path.Combine(scratch, $"audit-{pair}")).FullName : null;
+        var telemetry = observed && on != "audit";
+        var observability = observed
+            ? new FederationObservability
+            {
+                AuditDirectory = auditDirectory,
+                ResearcherTelemetry = telemetry ? new TelemetryOptions { ServiceName = "fedbiomed-researcher", Otlp = true } : null,
+                NodeTelemetry = telemetry ? new TelemetryOptions { ServiceName = "fedbiomed-node", Otlp = true } : null,
+            }
+            : new FederationObservability();
+        var spec = new ExperimentSpec
+        {
+            Id = $"overhead-{pair}-{(observed ? "on" : "off")}", DatasetTag = DemoCommand.Tag, Plan = DemoCommand.DemoPlan(), Rounds = rounds,
+            MinNodes = 2, SecureAggregation = true,
+        };
+        ExperimentResult result;
+        TimeSpan cpu;
+        await using (var federation = await InProcessFederation.StartAsync(files, DemoCommand.Target, DemoCommand.Tag, spec.Plan, LogLevel.Warning,
+            observability: observability).ConfigureAwait(false))
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            result = await federation.Runner.RunAsync(spec).ConfigureAwait(false);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        }
+        if (!result.Rounds.All(r => r.Completed)) throw new InvalidOperationException($"a round did not complete in run {spec.Id}");
+        var measured = result.Rounds.Where(r => r.Round > warmup).Select(r => r.Duration.TotalMilliseconds).ToArray();
+        var cpuPerRound = cpu.TotalMilliseconds / result.Rounds.Count;
+        var verify = "-";
+        var records = "-";
+        if (auditDirectory is not null)
+        {
+            var report = AuditVerifier.Verify(Directory.GetFiles(auditDirectory, "*.jsonl"));
+            records = report.Records.ToString(CultureInfo.InvariantCulture);
+            verify = report.Clean ? "clean" : $"{report.Findings.Count} findings: {report.Findings[0]}";
+            if (!report.Clean) throw new InvalidOperationException($"the trails of run {spec.Id} do not verify: {verify}");
+        }
+        Console.WriteLine(F($"{(observed ? "on" : "off"),-7}  {pair,3}  {BenchProcess.Median(measured),15:F2}  {cpuPerRound,12:F2}  {records,7}  {verify}"));
+        return new RunResult(observed, measured, cpuPerRound);
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An OTLP/HTTP collector stand-in on loopback: reads each export whole, counts it, answers 200 with an empty (valid) protobuf response.</summary>
+    private sealed class OtlpSink : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private long _requests;
+        private long _bytes;
+
+        private OtlpSink(WebApplication app) => _app = app;
+
+        public string Endpoint { get; private set; } = "";
+
+        public long Requests => Interlocked.Read(ref _requests);
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public static async Task<OtlpSink> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var sink = new OtlpSink(app);
+            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
+                Interlocked.Increment(ref sink._requests);
+                Interlocked.Add(ref sink._bytes, body.Length);
+                context.Response.ContentType = "application/x-protobuf";
+                context.Response.StatusCode = StatusCodes.Status200OK;
+            });
+            await app.StartAsync().ConfigureAwait(false);
+            sink.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return sink;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
