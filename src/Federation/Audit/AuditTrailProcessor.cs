@@ -7,10 +7,10 @@ namespace FedBioMed.Federation.Audit;
 
 /// <summary>
 /// Feeds the audit trails from the spans: each ended activity with an <c>audit.event</c> tag becomes a
-/// record in the trail of its <c>audit.participant</c>, with the experiment, round and session tags and
-/// the <c>audit.attr.*</c> tags as attributes. Runs synchronously in the thread that ends the span, so
-/// records keep the order of the protocol steps; a write failure propagates to that thread (an
-/// unrecorded step should not pass silently).
+/// record in the trail of its <c>audit.participant</c> and <c>audit.run</c>, with the experiment, round and
+/// session tags and the <c>audit.attr.*</c> tags as attributes. Runs in the thread that ends the span, so
+/// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
+/// off that thread); a failed trail throws into that thread (an unrecorded step should not pass silently).
 /// </summary>
 public sealed class AuditTrailProcessor(AuditTrails trails) : BaseProcessor<Activity>
 {
@@ -20,7 +20,8 @@ public sealed class AuditTrailProcessor(AuditTrails trails) : BaseProcessor<Acti
     {
         if (data.GetTagItem(TelemetryTags.AuditEvent) is not string @event
             || data.GetTagItem(TelemetryTags.AuditParticipant) is not string participant
-            || !_trails.TryGet(participant, out var writer))
+            || data.GetTagItem(TelemetryTags.AuditRun) is not string run
+            || !_trails.TryGet(participant, run, out var sink))
         {
             return;
         }
@@ -37,18 +38,26 @@ public sealed class AuditTrailProcessor(AuditTrails trails) : BaseProcessor<Acti
             string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
-        writer.Append(@event, data.GetTagItem(TelemetryTags.ExperimentId) as string, round, data.GetTagItem(TelemetryTags.SessionId) as string, attrs);
+        sink.Append(@event, data.GetTagItem(TelemetryTags.ExperimentId) as string, round, data.GetTagItem(TelemetryTags.SessionId) as string, attrs);
     }
 }
 
 /// <summary>
-/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent"/>),
-/// for hosts whose trails are written by <see cref="AuditTrailProcessor"/> in the OpenTelemetry pipeline.
+/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent"/>)
+/// of <paramref name="participantId"/> in run <paramref name="runId"/>, for hosts whose trails are written by
+/// <see cref="AuditTrailProcessor"/> in the OpenTelemetry pipeline.
 /// </summary>
-public sealed class ActivityAuditSink(string participantId) : IAuditSink
+public sealed class ActivityAuditSink(string participantId, string runId) : IAuditSink
 {
     public string ParticipantId { get; } = !string.IsNullOrEmpty(participantId) ? participantId : throw new ArgumentException("participant id is empty", nameof(participantId));
 
-    public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs) =>
-        FederationTelemetry.RecordAuditEvent(ParticipantId, @event, experiment, round, session, attrs);
+    /// <summary>The run whose trail gets the events.</summary>
+    public string RunId { get; } = !string.IsNullOrEmpty(runId) ? runId : throw new ArgumentException("run id is empty", nameof(runId));
+
+    /// <exception cref="InvalidOperationException">No tracer provider listens to the federation's source, so the event would be lost.</exception>
+    public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    {
+        if (FederationTelemetry.RecordAuditEvent(ParticipantId, RunId, @event, experiment, round, session, attrs) is null)
+            throw new InvalidOperationException($"audit event '{@event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.Name}'");
+    }
 }

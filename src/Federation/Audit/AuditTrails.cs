@@ -3,25 +3,37 @@ using System.Collections.Concurrent;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// The trails this process writes, by participant. One process may host several participants (the
-/// in-process demo), so <see cref="AuditTrailProcessor"/> routes each event by its participant tag and
-/// ignores events of participants it holds no trail for.
+/// The trails this process writes, by participant and run. One process may host several participants (the
+/// in-process demo, or tests running federations side by side), and a node serves one run after another, so
+/// <see cref="AuditTrailProcessor"/> routes each event by its participant and run tags and ignores events it
+/// holds no trail for.
 /// </summary>
 public sealed class AuditTrails : IDisposable
 {
-    private readonly ConcurrentDictionary<string, AuditTrailWriter> _writers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Participant, string Run), IAuditSink> _sinks = new();
 
-    /// <summary>Adds a participant's writer; the registry disposes it.</summary>
+    /// <summary>Adds a trail written in batches off the caller's thread (the usual choice); the registry disposes it.</summary>
+    public void Add(BackgroundAuditSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        Add(sink.Writer.ParticipantId, sink.Writer.RunId, sink);
+    }
+
+    /// <summary>Adds a trail written synchronously, one sealed record per event; the registry disposes it.</summary>
     public void Add(AuditTrailWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (!_writers.TryAdd(writer.ParticipantId, writer))
-            throw new InvalidOperationException($"an audit trail for '{writer.ParticipantId}' is already open");
+        Add(writer.ParticipantId, writer.RunId, writer);
     }
 
-    public bool TryGet(string participantId, out AuditTrailWriter writer) => _writers.TryGetValue(participantId, out writer!);
+    private void Add(string participant, string run, IAuditSink sink)
+    {
+        if (!_sinks.TryAdd((participant, run), sink))
+            throw new InvalidOperationException($"an audit trail for '{participant}' in run '{run}' is already open");
+    }
 
-    public IReadOnlyCollection<AuditTrailWriter> Writers => [.. _writers.Values];
+    /// <summary>The trail of <paramref name="participantId"/> in <paramref name="runId"/>, if this process writes it.</summary>
+    public bool TryGet(string participantId, string runId, out IAuditSink sink) => _sinks.TryGetValue((participantId, runId), out sink!);
 
     /// <summary>The usual file name of a participant's trail: its id with unsafe characters replaced, then <c>.audit.jsonl</c>.</summary>
     public static string FileName(string participantId)
@@ -31,9 +43,12 @@ public sealed class AuditTrails : IDisposable
         return new string(safe) + ".audit.jsonl";
     }
 
+    /// <summary>Closes every trail (a background trail first writes what it still holds).</summary>
     public void Dispose()
     {
-        foreach (var writer in _writers.Values) writer.Dispose();
-        _writers.Clear();
+        foreach (var key in _sinks.Keys)
+        {
+            if (_sinks.TryRemove(key, out var sink) && sink is IDisposable disposable) disposable.Dispose();
+        }
     }
 }

@@ -82,15 +82,17 @@ public static class FederationTelemetry
 
     /// <summary>
     /// A zero-length span carrying one audit event; <see cref="Audit.AuditTrailProcessor"/> writes it into
-    /// <paramref name="participant"/>'s trail when the span ends (here, at once). Null when nobody listens.
+    /// <paramref name="participant"/>'s trail of run <paramref name="run"/> when the span ends (here, at once).
+    /// Null when nobody listens.
     /// </summary>
-    public static Activity? RecordAuditEvent(string participant, string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    public static Activity? RecordAuditEvent(string participant, string run, string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
     {
         ArgumentNullException.ThrowIfNull(attrs);
         var tags = new ActivityTagsCollection
         {
             [TelemetryTags.AuditEvent] = @event,
             [TelemetryTags.AuditParticipant] = participant,
+            [TelemetryTags.AuditRun] = run,
         };
         if (experiment is not null) tags[TelemetryTags.ExperimentId] = experiment;
         if (round is { } r) tags[TelemetryTags.Round] = r;

@@ -26,6 +26,9 @@ public static class TelemetryTags
     /// <summary>The participant whose trail gets the audit event.</summary>
     public const string AuditParticipant = "audit.participant";
 
+    /// <summary>The run whose trail (of that participant) gets the audit event.</summary>
+    public const string AuditRun = "audit.run";
+
     /// <summary>Prefix of the audit record's attributes: <c>audit.attr.&lt;key&gt;</c>.</summary>
     public const string AuditAttrPrefix = "audit.attr.";
 }

@@ -28,9 +28,25 @@ public static class ResearcherServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(roster);
         services.TryAddSingleton<NodeRegistry>();
-        services.TryAddSingleton<IAuditSink>(_ => OpenAuditTrail(options));
-        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
-            services.AddFedBioMedTelemetry(telemetry);
+        if (options.AuditDirectory is not null)
+        {
+            // The trail is fed from the spans: the runner's audit events become spans, and the audit-trail
+            // processor in the OpenTelemetry pipeline hands them to the trail, which seals and writes them in batches.
+            services.TryAddSingleton(_ =>
+            {
+                var trails = new AuditTrails();
+                trails.Add(OpenAuditTrail(options));
+                return trails;
+            });
+            services.TryAddSingleton<IAuditSink>(_ => new ActivityAuditSink(options.ResearcherId, options.AuditRunId));
+            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-researcher" }) with { AuditTrail = true });
+        }
+        else
+        {
+            services.TryAddSingleton<IAuditSink>(NullAuditSink.Instance);
+            if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
+                services.AddFedBioMedTelemetry(telemetry);
+        }
         services.TryAddSingleton<ExperimentRunner>();
         return services;
     }
@@ -43,10 +59,10 @@ public static class ResearcherServiceCollectionExtensions
         return endpoints;
     }
 
-    /// <summary>The researcher's trail writer when auditing is on (the container disposes it), else the null sink.</summary>
-    private static IAuditSink OpenAuditTrail(ResearcherOptions options)
+    /// <summary>The researcher's trail (its <see cref="AuditTrails"/> registry disposes it).</summary>
+    private static BackgroundAuditSink OpenAuditTrail(ResearcherOptions options)
     {
-        if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
+        var directory = options.AuditDirectory!;
         var identity = options.Identity ?? IdentityKeyFile.LoadOrCreate(options.ResearcherId, options.IdentityKeyPath!);
         Directory.CreateDirectory(directory);
         // Signed and written off the protocol's path, in order.

@@ -71,13 +71,13 @@ public sealed class HonestTrailTests
             .AddProcessor(new AuditTrailProcessor(trails))
             .Build())
         {
-            var audit = new AuditRecorder(new ActivityAuditSink("span-node"));
+            var audit = new AuditRecorder(new ActivityAuditSink("span-node", "run-1"));
             audit.Policy(new AuditPolicy(MinThreshold: 2));
             audit.RoundStart("exp", 1, ["node-x", "span-node"], new AuditDpParameters(1.1, Epsilon: 2));
             audit.DpSpent("exp", 1, 0.25, 1e-5);
             audit.RoundResult("exp", 1, null, new string('a', 64));
             // Events of a participant this process holds no trail for are not written anywhere.
-            new AuditRecorder(new ActivityAuditSink("someone-else")).DpSpent("exp", 1, 9, 1e-5);
+            new AuditRecorder(new ActivityAuditSink("someone-else", "run-1")).DpSpent("exp", 1, 9, 1e-5);
         }
         trails.Dispose();
 

@@ -25,7 +25,7 @@ public sealed class TelemetryTests
             trails.Add(new AuditTrailWriter(dir.File(AuditTrails.FileName("node-a")), "node-a", identity.Sign, identity.PublicKey, "run-1", new StepClock()));
             _ = provider.GetRequiredService<TracerProvider>(); // what the hosted service does at start
 
-            var audit = new AuditRecorder(new ActivityAuditSink("node-a"));
+            var audit = new AuditRecorder(new ActivityAuditSink("node-a", "run-1"));
             audit.Policy(new AuditPolicy(MinThreshold: 3, RequireSecAgg: true));
             using (FederationTelemetry.StartRound("exp", 1, cohortSize: 3, threshold: 2))
             {
