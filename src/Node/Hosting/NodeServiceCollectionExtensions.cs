@@ -41,7 +41,7 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<Privacy.RoundPrivacyCheck>();
         services.TryAddSingleton<LocalDataCatalog>();
         services.TryAddSingleton<TrainingTaskHandler>();
-        services.TryAddSingleton<IAuditSink>(sp => OpenAuditTrail(options, sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Audit.NodeAuditTrails>();
         services.TryAddTransient<NodeConnection>();
         if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console))
             services.AddFedBioMedTelemetry(telemetry);
@@ -50,20 +50,6 @@ public static class NodeServiceCollectionExtensions
             HttpHandler = sp.GetService<HttpMessageHandler>(),
         });
         return services;
-    }
-
-    /// <summary>
-    /// The node's trail writer when auditing is on (the container disposes it), opened with the node's policy
-    /// as its first record after the header; else the null sink.
-    /// </summary>
-    private static IAuditSink OpenAuditTrail(NodeOptions options, NodeIdentity identity, TimeProvider time)
-    {
-        if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
-        Directory.CreateDirectory(directory);
-        var writer = new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(identity.Id)), identity.Id, identity.Sign, identity.PublicKey,
-            options.AuditRunId!, time, new AuditTrailOptions { Role = AuditRoles.Node });
-        new AuditRecorder(writer).Policy(PolicyOf(options));
-        return new BackgroundAuditSink(writer); // signed and written off the protocol's path, in order
     }
 
     /// <summary>
