@@ -146,6 +146,8 @@ public sealed class NodeConnection(
             case ResearcherEnvelope.BodyOneofCase.RoundOutcome:
                 var outcome = envelope.RoundOutcome;
                 NodeLog.RoundEnded(logger, outcome.ExperimentId, outcome.Round, outcome.Completed, outcome.GlobalModelSha256);
+                if (!outcome.Completed) FederationTelemetry.RoundAborted(AuditRoles.Node, nodeId: identity.Id);
+                else if (outcome.Survivors.Contains(identity.Id)) FederationTelemetry.RoundCompleted(AuditRoles.Node, identity.Id);
                 if (_audit is not null && outcome.Completed && _auditedRound is { } audited && (audited.Experiment, audited.Round) == (outcome.ExperimentId, outcome.Round)
                     && outcome.Survivors.Contains(identity.Id))
                 {

@@ -43,8 +43,9 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<TrainingTaskHandler>();
         services.TryAddSingleton<Audit.NodeAuditTrails>();
         services.TryAddTransient<NodeConnection>();
-        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console))
-            services.AddFedBioMedTelemetry(telemetry);
+        // The node has no HTTP server of its own: its Prometheus endpoint (opt-in) is an HttpListener at Telemetry:PrometheusUrl.
+        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
+            services.AddFedBioMedTelemetry(telemetry, prometheusListener: true);
         services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
         {
             HttpHandler = sp.GetService<HttpMessageHandler>(),
