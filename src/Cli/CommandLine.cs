@@ -21,6 +21,7 @@ internal static class CommandLine
               FEDBIOMED_TELEMETRY_CONSOLE=1.
           fedbiomed node start [--config FILE]
               Run a node as a service (settings in FILE, FEDBIOMED_Node__* variables, --Node:Key=value).
+              --Node:Telemetry:Prometheus=true serves its metrics at http://127.0.0.1:9464/metrics (Node:Telemetry:PrometheusUrl).
           fedbiomed node identity --data-dir DIR --id NODE_ID
               Create (once) and print the node's identity public key for the federation roster.
           fedbiomed node dataset add --data-dir DIR --id ID --tags T1,T2 (--csv FILE --target COLUMN | --idx IMAGES --labels LABELS | --images DIR)
@@ -30,7 +31,9 @@ internal static class CommandLine
           fedbiomed researcher run --experiment FILE --roster FILE [--listen URL] [--wait-seconds S] [--output DIR]
                   [--identity-key FILE --audit-dir DIR [--run-id ID]]
               Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE. With --audit-dir it
-              writes its signed trail (key in FILE, created on first use); nodes set Node:AuditDirectory and Node:AuditRunId.
+              writes its signed trail (key in FILE, created on first use) for run ID (default: a fresh one); it sends the run
+              id to every node it admits, and nodes with Node:AuditDirectory keep one trail per run (NODE.RUN.audit.jsonl).
+              A node with Node:AuditRunId set refuses a researcher of any other run.
           fedbiomed audit verify [--roster FILE] [--researcher-key HEX] TRAIL...
               Check a run's signed audit trails (files, or folders of *.jsonl): one FINDING line per violation, exit 1 if any.
           fedbiomed privacy epsilon --noise-multiplier Z --rounds T --delta D [--sampling-rate Q]

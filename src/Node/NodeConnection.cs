@@ -3,6 +3,7 @@ using FedBioMed.Aggregation.SecureAggregation.Messages;
 using FedBioMed.Federation.Audit;
 using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
+using FedBioMed.Node.Audit;
 using FedBioMed.Node.Storage;
 using FedBioMed.Node.Tasks;
 using Google.Protobuf;
@@ -13,15 +14,16 @@ using Microsoft.Extensions.Logging;
 namespace FedBioMed.Node;
 
 /// <summary>
-/// One session of the node with the researcher: connect out, prove the node's identity, then serve the
-/// tasks that arrive on the stream (training requests, SecAgg+ stages) until the stream or the node stops.
+/// One session of the node with the researcher: connect out, prove the node's identity, wait to be admitted for a
+/// run (opening that run's audit trail), then serve the tasks that arrive on the stream (training requests, SecAgg+
+/// stages) until the stream or the node stops.
 /// </summary>
 public sealed class NodeConnection(
     NodeOptions options, NodeIdentity identity, Roster roster, IRoundReplayGuard replayGuard,
-    LocalDataCatalog data, TrainingTaskHandler trainer, ILogger<NodeConnection> logger, IAuditSink? auditSink = null)
+    LocalDataCatalog data, TrainingTaskHandler trainer, ILogger<NodeConnection> logger, NodeAuditTrails? auditTrails = null)
 {
-    /// <summary>The node's audit recorder; null when auditing is off (no digest is computed then).</summary>
-    private readonly AuditRecorder? _audit = NullAuditSink.For(auditSink);
+    /// <summary>The recorder of the admitted run's trail; null when auditing is off (no digest is computed then).</summary>
+    private AuditRecorder? _audit;
     private readonly Dictionary<string, PayloadAssembler> _transfers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _models = new(StringComparer.Ordinal);
     private SecAggClient? _secAgg;
@@ -30,7 +32,7 @@ public sealed class NodeConnection(
     private (string Experiment, long Round, string Session)? _auditedRound; // the last SecAgg round this node took part in
     private IReadOnlyList<string> _survivorsSeen = [];
 
-    /// <summary>Raised when the node has proved its identity and the stream is open (for tests and the demo).</summary>
+    /// <summary>Raised when the researcher has admitted the node and its trail is open (for tests and the demo).</summary>
     public event Action? Ready;
 
     /// <summary>Runs one connection until the researcher closes it or <paramref name="cancellationToken"/> fires.</summary>
@@ -47,7 +49,8 @@ public sealed class NodeConnection(
         try
         {
             await HandshakeAsync(call, cancellationToken).ConfigureAwait(false);
-            NodeLog.Connected(logger, identity.Id, options.ResearcherUrl);
+            var runId = await AdmitAsync(call, cancellationToken).ConfigureAwait(false);
+            NodeLog.Connected(logger, identity.Id, options.ResearcherUrl, runId);
             Ready?.Invoke();
             while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 await HandleAsync(call.RequestStream, call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
@@ -82,6 +85,54 @@ public sealed class NodeConnection(
         await call.RequestStream.WriteAsync(new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reads the researcher's answer to the hello, which must be <see cref="Admitted"/>, and opens the trail of its run.
+    /// A run id this node must not take (not the pinned <see cref="NodeOptions.AuditRunId"/>, or unfit to name a trail)
+    /// is refused: a <see cref="Refusal"/> of no experiment, then the connection ends.
+    /// </summary>
+    private async Task<string> AdmitAsync(AsyncDuplexStreamingCall<NodeEnvelope, ResearcherEnvelope> call, CancellationToken cancellationToken)
+    {
+        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            throw new InvalidDataException("the researcher ended the stream without admitting this node");
+        var answer = call.ResponseStream.Current;
+        if (answer.BodyCase != ResearcherEnvelope.BodyOneofCase.Admitted)
+            throw new InvalidDataException($"the researcher answered the hello with '{answer.BodyCase}', not 'Admitted'");
+        var admitted = answer.Admitted;
+        if (!string.Equals(admitted.ResearcherId, options.ResearcherId, StringComparison.Ordinal))
+            throw new InvalidDataException($"the server admitted this node as '{admitted.ResearcherId}', this node serves '{options.ResearcherId}'");
+        var runId = admitted.RunId;
+        (string Code, string Message)? refusal = null;
+        if ((auditTrails is { Enabled: true } || options.AuditRunId is not null) && !AuditTrails.IsValidRunId(runId))
+            refusal = ("run-id-invalid", AuditTrails.InvalidRunIdMessage(runId));
+        else if (options.AuditRunId is { } pinned && !string.Equals(runId, pinned, StringComparison.Ordinal))
+            refusal = ("run-id-mismatch", $"the researcher's run is '{runId}', this node takes part in run '{pinned}' only (Node:AuditRunId)");
+        if (refusal is { } refused)
+        {
+            NodeLog.RunRefused(logger, options.ResearcherUrl, refused.Message);
+            await call.RequestStream.WriteAsync(new NodeEnvelope { Refusal = new Refusal { ReasonCode = refused.Code, Message = refused.Message } }, cancellationToken)
+                .ConfigureAwait(false);
+            // Half-close and let the researcher end the call, so the refusal is read before the stream is torn down.
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            linger.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                while (await call.ResponseStream.MoveNext(linger.Token).ConfigureAwait(false))
+                {
+                    // Whatever the researcher had queued is not for this node.
+                }
+            }
+            catch (Exception ex) when (ex is RpcException or OperationCanceledException)
+            {
+                // It did not end the call in time: disposing the call resets the stream.
+            }
+            throw new InvalidDataException(refused.Message);
+        }
+        if (auditTrails is not null && await auditTrails.OpenAsync(runId, cancellationToken).ConfigureAwait(false) is { } sink)
+            _audit = new AuditRecorder(sink);
+        return runId;
+    }
+
     private async Task HandleAsync(IClientStreamWriter<NodeEnvelope> output, ResearcherEnvelope envelope, CancellationToken cancellationToken)
     {
         switch (envelope.BodyCase)
@@ -95,6 +146,8 @@ public sealed class NodeConnection(
             case ResearcherEnvelope.BodyOneofCase.RoundOutcome:
                 var outcome = envelope.RoundOutcome;
                 NodeLog.RoundEnded(logger, outcome.ExperimentId, outcome.Round, outcome.Completed, outcome.GlobalModelSha256);
+                if (!outcome.Completed) FederationTelemetry.RoundAborted(AuditRoles.Node, nodeId: identity.Id);
+                else if (outcome.Survivors.Contains(identity.Id)) FederationTelemetry.RoundCompleted(AuditRoles.Node, identity.Id);
                 if (_audit is not null && outcome.Completed && _auditedRound is { } audited && (audited.Experiment, audited.Round) == (outcome.ExperimentId, outcome.Round)
                     && outcome.Survivors.Contains(identity.Id))
                 {

@@ -48,12 +48,15 @@ public sealed record NodeOptions
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Folder of the node's signed audit trail (<c>NODE_ID.audit.jsonl</c>, signed with the node's identity key);
-    /// null: no trail, and no cost. <value>Default null.</value>
+    /// Folder of the node's signed audit trails, one per run (<c>NODE_ID.RUN_ID.audit.jsonl</c>, signed with the node's
+    /// identity key), opened when the researcher admits the node for that run; null: no trail, and no cost. <value>Default null.</value>
     /// </summary>
     public string? AuditDirectory { get; set; }
 
-    /// <summary>The run id the researcher gave for this run (every trail of one run carries it); needed with <see cref="AuditDirectory"/>.</summary>
+    /// <summary>
+    /// The only run this node takes part in: a researcher that admits it for another run id is refused. Null: the node
+    /// takes the run id the researcher gives. <value>Default null.</value>
+    /// </summary>
     public string? AuditRunId { get; set; }
 
     /// <summary>Telemetry exporters ("Node:Telemetry": Otlp, Console); null: none. <value>Default null.</value></summary>
@@ -71,8 +74,9 @@ public sealed record NodeOptions
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new ArgumentException($"Node:ValidationFraction {ValidationFraction} must be in (0, 1)");
         if (AssumedColludingNodes < 0) throw new ArgumentException($"Node:AssumedColludingNodes {AssumedColludingNodes} must be non-negative");
         Privacy.Validate();
-        if (AuditDirectory is not null && string.IsNullOrWhiteSpace(AuditRunId))
-            throw new ArgumentException("Node:AuditRunId must be set with Node:AuditDirectory (the run id the researcher gives)");
+        if (AuditDirectory is not null && string.IsNullOrWhiteSpace(AuditDirectory)) throw new ArgumentException("Node:AuditDirectory must not be blank (leave it unset for no trail)");
+        if (AuditRunId is not null && !Federation.Audit.AuditTrails.IsValidRunId(AuditRunId))
+            throw new ArgumentException("Node:AuditRunId: " + Federation.Audit.AuditTrails.InvalidRunIdMessage(AuditRunId));
         Telemetry?.Validate();
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Node:MaxPayloadBytes {MaxPayloadBytes} must be positive");
         if (ReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < ReconnectDelay)

@@ -14,6 +14,9 @@ internal static partial class ResearcherLog
     [LoggerMessage(1003, LogLevel.Information, "Stream of node {NodeId} ended abruptly: {Reason}")]
     public static partial void StreamFailed(ILogger logger, string nodeId, string reason);
 
+    [LoggerMessage(1004, LogLevel.Warning, "Node {NodeId} refused the session ({Code}): {Reason}")]
+    public static partial void NodeRefusedSession(ILogger logger, string nodeId, string code, string reason);
+
     [LoggerMessage(1010, LogLevel.Information, "Experiment {ExperimentId} round {Round}: {Participants} participants, {Dropped} dropped, accuracy {Accuracy:F4}")]
     public static partial void RoundCompleted(ILogger logger, string experimentId, long round, int participants, int dropped, double accuracy);
 

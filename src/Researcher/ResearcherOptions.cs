@@ -24,7 +24,10 @@ public sealed record ResearcherOptions
     /// </summary>
     public string? AuditDirectory { get; init; }
 
-    /// <summary>The run id every trail of this run carries (nodes get the same one). <value>Default: a fresh random id.</value></summary>
+    /// <summary>
+    /// The run id every trail of this run carries: nodes receive it when admitted (<c>Admitted.run_id</c>). ASCII letters,
+    /// digits, '-', '_', '.' (<see cref="Federation.Audit.AuditTrails.IsValidRunId"/>). <value>Default: a fresh random id.</value>
+    /// </summary>
     public string AuditRunId { get; init; } = "run-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     /// <summary>Telemetry exporters (OTLP, console, Prometheus); null: none. <value>Default null.</value></summary>
@@ -34,7 +37,8 @@ public sealed record ResearcherOptions
     {
         if (AuditDirectory is not null && Identity is null && IdentityKeyPath is null)
             throw new ArgumentException("Researcher:AuditDirectory needs an identity to sign the trail (Researcher:IdentityKeyPath)");
-        if (string.IsNullOrWhiteSpace(AuditRunId)) throw new ArgumentException("Researcher:AuditRunId must not be empty");
+        if (!Federation.Audit.AuditTrails.IsValidRunId(AuditRunId))
+            throw new ArgumentException("Researcher:AuditRunId: " + Federation.Audit.AuditTrails.InvalidRunIdMessage(AuditRunId));
         Telemetry?.Validate();
         if (string.IsNullOrWhiteSpace(ResearcherId)) throw new ArgumentException("Researcher:ResearcherId must not be empty");
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Researcher:MaxPayloadBytes {MaxPayloadBytes} must be positive");

@@ -38,7 +38,8 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         }
 
         var files = Directory.GetFiles(trails, "*.jsonl").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["hospital-a", "hospital-b", "hospital-c", "researcher"], files.Select(f => Path.GetFileName(f).Replace(".audit.jsonl", "")));
+        // Nodes name their trails by run (the run id came from the researcher when it admitted them); the researcher serves one run.
+        Assert.Equal([$"hospital-a.{runId}", $"hospital-b.{runId}", $"hospital-c.{runId}", "researcher"], files.Select(f => Path.GetFileName(f).Replace(".audit.jsonl", "")));
         var roster = RosterFile.Load(Path.Combine(trails, "keys", "roster.json"));
         var key = Convert.FromHexString(researcherKey);
         Assert.Equal(researcherKey, File.ReadAllText(Path.Combine(trails, "keys", "researcher.pub")).Trim());
@@ -59,7 +60,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         Assert.True(plain.ExitCode == 0, plain.ToString());
 
         // Edited: a node's account of the global model of round 1.
-        AssertCaught("edited", trails, "hospital-b", lines =>
+        AssertCaught("edited", trails, AuditTrails.FileName("hospital-b", runId), lines =>
         {
             var i = Array.FindIndex(lines, l => l.Contains("\"event\":\"round.result\"", StringComparison.Ordinal) && l.Contains("\"round\":1,", StringComparison.Ordinal));
             Assert.True(i > 0);
@@ -68,15 +69,15 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
             return lines;
         }, roster, key);
         // Deleted: one record in the middle of the researcher's trail.
-        AssertCaught("deleted", trails, "researcher", lines => [.. lines[..10], .. lines[11..]], roster, key);
+        AssertCaught("deleted", trails, AuditTrails.FileName("researcher"), lines => [.. lines[..10], .. lines[11..]], roster, key);
         // Reordered: two records of a node swapped.
-        AssertCaught("swapped", trails, "hospital-a", lines =>
+        AssertCaught("swapped", trails, AuditTrails.FileName("hospital-a", runId), lines =>
         {
             (lines[5], lines[6]) = (lines[6], lines[5]);
             return lines;
         }, roster, key);
         // Truncated: a node's trail cut to a valid prefix that stops inside round 1.
-        AssertCaught("truncated", trails, "hospital-c", lines =>
+        AssertCaught("truncated", trails, AuditTrails.FileName("hospital-c", runId), lines =>
         {
             var cut = Array.FindIndex(lines, l => l.Contains("\"event\":\"survivors.seen\"", StringComparison.Ordinal) && l.Contains("\"round\":1,", StringComparison.Ordinal));
             Assert.True(cut > 0);
@@ -84,11 +85,11 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         }, roster, key);
     }
 
-    private void AssertCaught(string name, string honest, string participant, Func<string[], string[]> tamper, Roster roster, byte[] researcherKey)
+    private void AssertCaught(string name, string honest, string trailFile, Func<string[], string[]> tamper, Roster roster, byte[] researcherKey)
     {
         var copy = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
         foreach (var file in Directory.GetFiles(honest, "*.jsonl")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        var target = Path.Combine(copy, AuditTrails.FileName(participant));
+        var target = Path.Combine(copy, trailFile);
         File.WriteAllLines(target, tamper(File.ReadAllLines(target)));
         var files = Directory.GetFiles(copy, "*.jsonl");
         var report = AuditVerifier.Verify(files, roster, researcherKey);

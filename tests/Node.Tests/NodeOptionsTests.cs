@@ -24,6 +24,10 @@ public sealed class NodeOptionsTests
     [InlineData("payload-zero", "Node:MaxPayloadBytes")]
     [InlineData("reconnect-zero", "Node:ReconnectDelay")]
     [InlineData("reconnect-above-max", "Node:MaxReconnectDelay")]
+    [InlineData("run-id-path", "Node:AuditRunId")]
+    [InlineData("run-id-blank", "Node:AuditRunId")]
+    [InlineData("prometheus-url-path", "Telemetry:PrometheusUrl")]
+    [InlineData("prometheus-url-https", "Telemetry:PrometheusUrl")]
     public void Validate_BadSetting_ThrowsNamingTheSetting(string change, string setting)
     {
         var options = change switch
@@ -40,12 +44,33 @@ public sealed class NodeOptionsTests
             "payload-zero" => Valid with { MaxPayloadBytes = 0 },
             "reconnect-zero" => Valid with { ReconnectDelay = TimeSpan.Zero },
             "reconnect-above-max" => Valid with { ReconnectDelay = TimeSpan.FromMinutes(2), MaxReconnectDelay = TimeSpan.FromMinutes(1) },
+            "run-id-path" => Valid with { AuditDirectory = "/tmp/audit", AuditRunId = "../other" },
+            "run-id-blank" => Valid with { AuditRunId = " " },
+            "prometheus-url-path" => Valid with { Telemetry = new() { Prometheus = true, PrometheusUrl = "http://127.0.0.1:9464/metrics" } },
+            "prometheus-url-https" => Valid with { Telemetry = new() { Prometheus = true, PrometheusUrl = "https://127.0.0.1:9464/" } },
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_AuditWithoutARunId_Passes_TheResearcherGivesIt()
+    {
+        (Valid with { AuditDirectory = "/tmp/audit" }).Validate();
+        (Valid with { AuditDirectory = "/tmp/audit", AuditRunId = "run-2024.06_a" }).Validate();
+    }
+
+    [Fact]
+    public void Validate_PrometheusListener_TakesLoopbackByDefault_AndEveryInterfaceWhenAsked()
+    {
+        var telemetry = new Federation.Telemetry.TelemetryOptions { Prometheus = true };
+        (Valid with { Telemetry = telemetry }).Validate();
+        Assert.Equal(("127.0.0.1", 9464), telemetry.PrometheusListener());
+        Assert.Equal(("+", 9100), (telemetry with { PrometheusUrl = "http://+:9100/" }).PrometheusListener());
+        Assert.Equal(("localhost", 9100), (telemetry with { PrometheusUrl = "http://localhost:9100" }).PrometheusListener());
     }
 
     [Fact]

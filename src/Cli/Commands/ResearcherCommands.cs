@@ -41,7 +41,7 @@ internal static class ResearcherCommands
         app.MapFedBioMedResearcher();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         output.WriteLine($"researcher listening on {listen}; waiting for {spec.MinNodes} nodes with tag '{spec.DatasetTag}'");
-        if (auditDir is not null) output.WriteLine($"audit trail in {auditDir}, run {researcherOptions.AuditRunId} (nodes: Node:AuditRunId={researcherOptions.AuditRunId})");
+        if (auditDir is not null) output.WriteLine($"audit trail in {auditDir}, run {researcherOptions.AuditRunId} (nodes receive it when admitted)");
         await app.Services.GetRequiredService<NodeRegistry>().WaitForNodesAsync(spec.MinNodes, TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
         var result = await app.Services.GetRequiredService<ExperimentRunner>()
             .RunAsync(spec, new Demo.RoundProgressPrinter(output, spec.Rounds), cancellationToken).ConfigureAwait(false);

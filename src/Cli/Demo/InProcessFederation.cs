@@ -122,7 +122,7 @@ public sealed class InProcessFederation : IAsyncDisposable
             var options = new NodeOptions
             {
                 NodeId = identity.Id, ResearcherUrl = address, DataDirectory = Path.Combine(root, identity.Id),
-                AuditDirectory = observability.AuditDirectory, AuditRunId = observability.AuditDirectory is null ? null : researcherOptions.AuditRunId,
+                AuditDirectory = observability.AuditDirectory, // the run id comes from the researcher when it admits the node
                 Telemetry = observability.NodeTelemetry,
             };
             configureNode?.Invoke(options);

@@ -43,6 +43,37 @@ public sealed class AuditTrails : IDisposable
         return new string(safe) + ".audit.jsonl";
     }
 
+    /// <summary>
+    /// The file name of a node's trail for one run: <c>NODE.RUN.audit.jsonl</c> (the node id as in <see cref="FileName(string)"/>).
+    /// A node serves many runs over its life, one trail each; a researcher serves one run per process.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="runId"/> is not a valid run id (<see cref="IsValidRunId"/>).</exception>
+    public static string FileName(string participantId, string runId)
+    {
+        if (!IsValidRunId(runId)) throw new ArgumentException(InvalidRunIdMessage(runId), nameof(runId));
+        return FileName(participantId)[..^".audit.jsonl".Length] + "." + runId + ".audit.jsonl";
+    }
+
+    /// <summary>Longest run id accepted.</summary>
+    public const int MaxRunIdLength = 128;
+
+    /// <summary>
+    /// Whether <paramref name="runId"/> can name a run: 1 to <see cref="MaxRunIdLength"/> ASCII letters, digits,
+    /// '-', '_' and '.', starting with a letter or digit. Such an id is safe inside a file name; a node refuses others.
+    /// </summary>
+    public static bool IsValidRunId(string? runId) =>
+        !string.IsNullOrEmpty(runId) && runId.Length <= MaxRunIdLength && char.IsAsciiLetterOrDigit(runId[0])
+        && runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>Why <paramref name="runId"/> is not a valid run id, for error messages.</summary>
+    public static string InvalidRunIdMessage(string? runId)
+    {
+        // The id may come from a hostile peer: print a bounded, printable version of it.
+        var shown = runId is null ? "" : new string(runId.Take(MaxRunIdLength).Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+        if (runId?.Length > MaxRunIdLength) shown += "...";
+        return $"run id '{shown}' must be 1 to {MaxRunIdLength} ASCII letters, digits, '-', '_' or '.', starting with a letter or digit";
+    }
+
     /// <summary>Closes every trail (a background trail first writes what it still holds).</summary>
     public void Dispose()
     {

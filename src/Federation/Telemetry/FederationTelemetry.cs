@@ -103,10 +103,21 @@ public static class FederationTelemetry
         return activity;
     }
 
-    public static void RoundCompleted(string role) => RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));
+    /// <summary>Counts a round that produced a global model; a node passes its id (one series per node, as each scrapes apart).</summary>
+    public static void RoundCompleted(string role, string? nodeId = null)
+    {
+        if (nodeId is null) RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));
+        else RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role), new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
+    }
 
-    public static void RoundAborted(string role, SecAggStage? stage = null) =>
-        RoundsAbortedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role), new KeyValuePair<string, object?>(TelemetryTags.Stage, stage is { } s ? StageName(s) : "none"));
+    /// <summary>Counts a round that ended without a result, by the stage it stopped in when known; a node passes its id.</summary>
+    public static void RoundAborted(string role, SecAggStage? stage = null, string? nodeId = null)
+    {
+        var roleTag = new KeyValuePair<string, object?>(TelemetryTags.Role, role);
+        var stageTag = new KeyValuePair<string, object?>(TelemetryTags.Stage, stage is { } s ? StageName(s) : "none");
+        if (nodeId is null) RoundsAbortedCounter.Add(1, roleTag, stageTag);
+        else RoundsAbortedCounter.Add(1, roleTag, stageTag, new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
+    }
 
     public static void StageCompleted(SecAggStage stage, TimeSpan duration) =>
         StageDurationHistogram.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Stage, StageName(stage)));

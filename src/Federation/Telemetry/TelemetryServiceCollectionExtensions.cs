@@ -17,7 +17,13 @@ public static class TelemetryServiceCollectionExtensions
     /// OpenTelemetry.Extensions.Hosting (providers start and stop with the host), with OTLP, console and
     /// Prometheus exporters and the audit-trail processor as <paramref name="options"/> says.
     /// </summary>
-    public static IServiceCollection AddFedBioMedTelemetry(this IServiceCollection services, TelemetryOptions options)
+    /// <param name="services">The host's services.</param>
+    /// <param name="options">Which exporters to turn on.</param>
+    /// <param name="prometheusListener">
+    /// For hosts without an ASP.NET Core server (the node): serve Prometheus scrapes from an HttpListener at
+    /// <see cref="TelemetryOptions.PrometheusUrl"/> instead of an endpoint the host maps (<see cref="MapFedBioMedPrometheus"/>).
+    /// </param>
+    public static IServiceCollection AddFedBioMedTelemetry(this IServiceCollection services, TelemetryOptions options, bool prometheusListener = false)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +49,20 @@ public static class TelemetryServiceCollectionExtensions
                 metrics.AddMeter(FederationTelemetry.Name);
                 if (options.Otlp) metrics.AddOtlpExporter();
                 if (options.Console) metrics.AddConsoleExporter();
-                if (options.Prometheus) metrics.AddPrometheusExporter();
+                if (options.Prometheus && prometheusListener)
+                {
+                    var (host, port) = options.PrometheusListener();
+                    metrics.AddPrometheusHttpListener(listener =>
+                    {
+                        listener.Host = host;
+                        listener.Port = port;
+                        listener.ScrapeEndpointPath = options.PrometheusPath;
+                    });
+                }
+                else if (options.Prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
             });
         return services;
     }

@@ -41,29 +41,16 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<Privacy.RoundPrivacyCheck>();
         services.TryAddSingleton<LocalDataCatalog>();
         services.TryAddSingleton<TrainingTaskHandler>();
-        services.TryAddSingleton<IAuditSink>(sp => OpenAuditTrail(options, sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Audit.NodeAuditTrails>();
         services.TryAddTransient<NodeConnection>();
-        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console))
-            services.AddFedBioMedTelemetry(telemetry);
+        // The node has no HTTP server of its own: its Prometheus endpoint (opt-in) is an HttpListener at Telemetry:PrometheusUrl.
+        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
+            services.AddFedBioMedTelemetry(telemetry, prometheusListener: true);
         services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
         {
             HttpHandler = sp.GetService<HttpMessageHandler>(),
         });
         return services;
-    }
-
-    /// <summary>
-    /// The node's trail writer when auditing is on (the container disposes it), opened with the node's policy
-    /// as its first record after the header; else the null sink.
-    /// </summary>
-    private static IAuditSink OpenAuditTrail(NodeOptions options, NodeIdentity identity, TimeProvider time)
-    {
-        if (options.AuditDirectory is not { } directory) return NullAuditSink.Instance;
-        Directory.CreateDirectory(directory);
-        var writer = new AuditTrailWriter(Path.Combine(directory, AuditTrails.FileName(identity.Id)), identity.Id, identity.Sign, identity.PublicKey,
-            options.AuditRunId!, time, new AuditTrailOptions { Role = AuditRoles.Node });
-        new AuditRecorder(writer).Policy(PolicyOf(options));
-        return new BackgroundAuditSink(writer); // signed and written off the protocol's path, in order
     }
 
     /// <summary>

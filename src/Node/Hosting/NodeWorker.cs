@@ -47,5 +47,7 @@ public sealed class NodeWorker(IServiceProvider services, NodeOptions options, T
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
         }
         NodeLog.Stopping(logger, options.NodeId);
+        // The open audit trail is drained and closed with the node, not left to the container's disposal.
+        if (services.GetService<Audit.NodeAuditTrails>() is { } trails) await trails.CloseAsync().ConfigureAwait(false);
     }
 }

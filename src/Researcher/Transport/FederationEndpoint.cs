@@ -9,8 +9,8 @@ namespace FedBioMed.Researcher.Transport;
 
 /// <summary>
 /// The researcher's gRPC endpoint. Every node keeps one Connect stream open: the researcher sends a
-/// challenge, the node answers with a hello signed by its roster identity key, then tasks flow down the
-/// stream and replies flow up. Streams end when the researcher stops, so its shutdown does not wait on
+/// challenge, the node answers with a hello signed by its roster identity key, the researcher admits it
+/// (naming the run), then tasks flow down the stream and replies flow up. Streams end when the researcher stops, so its shutdown does not wait on
 /// nodes that would otherwise stay connected for good.
 /// </summary>
 internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, ResearcherOptions options, IHostApplicationLifetime lifetime, ILogger<FederationEndpoint> logger)
@@ -28,6 +28,11 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
         if (!roster.Verify(hello.NodeId, HelloSignature.Message(options.ResearcherId, hello.NodeId, challenge), hello.Signature.Span))
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"the hello of '{hello.NodeId}' is not signed by its identity key"));
 
+        // Admitted goes out before the session exists, so it is the node's second message whatever the runner queues.
+        await responseStream.WriteAsync(new ResearcherEnvelope
+        {
+            Admitted = new Admitted { ResearcherId = options.ResearcherId, RunId = options.AuditRunId },
+        }).ConfigureAwait(false);
         var session = registry.Register(hello.NodeId, hello.Datasets.ToArray());
         ResearcherLog.NodeConnected(logger, hello.NodeId, hello.Datasets.Count);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed, lifetime.ApplicationStopping);
@@ -38,6 +43,12 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
             {
                 var envelope = requestStream.Current;
                 registry.Tap?.Invoke(session.NodeId, envelope);
+                if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Refusal && envelope.Refusal.ExperimentId.Length == 0)
+                {
+                    // A refusal of no experiment refuses the session itself (for example the run id): the node leaves.
+                    ResearcherLog.NodeRefusedSession(logger, session.NodeId, envelope.Refusal.ReasonCode, envelope.Refusal.Message);
+                    break;
+                }
                 if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk && envelope.Chunk.Kind == PayloadKind.MaskedInput)
                 {
                     var sink = registry.Sink;

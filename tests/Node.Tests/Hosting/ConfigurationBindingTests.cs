@@ -97,6 +97,19 @@ public sealed class ConfigurationBindingTests : IDisposable
     }
 
     [Fact]
+    public void AuditAndPrometheusSettings_BindFromTheNodeSection_AndTheRunIdStaysOptional()
+    {
+        var file = SettingsFile("""{ "Node": { "NodeId": "n", "ResearcherUrl": "http://r:1", "AuditDirectory": "/var/audit" } }""");
+
+        var options = Bound(Layered(file, "--Node:Telemetry:Prometheus=true", "--Node:Telemetry:PrometheusUrl=http://127.0.0.1:9500/"));
+
+        Assert.Equal(("/var/audit", null), (options.AuditDirectory, options.AuditRunId));
+        Assert.True(options.Telemetry!.Prometheus);
+        Assert.Equal(("127.0.0.1", 9500), options.Telemetry.PrometheusListener());
+        Assert.Equal("/metrics", options.Telemetry.PrometheusPath);
+    }
+
+    [Fact]
     public void BadValueFromAnySource_IsRefusedAtRegistration_NamingTheSetting()
     {
         var file = SettingsFile("""{ "Node": { "NodeId": "n", "ResearcherUrl": "http://r:1" } }""");

@@ -10,7 +10,7 @@ namespace FedBioMed.Node.Tests.Infrastructure;
 internal static class NodeHost
 {
     /// <summary>The node's log event ids (NodeLog) the tests wait for.</summary>
-    public const int ConnectedEvent = 2001, ConnectionFailedEvent = 2002, StoppingEvent = 2006;
+    public const int ConnectedEvent = 2001, ConnectionFailedEvent = 2002, StoppingEvent = 2006, RunRefusedEvent = 2007;
 
     public static NodeOptions Options(NodeIdentity identity, string researcherUrl, string dataDirectory) => new()
     {

@@ -42,12 +42,12 @@ internal sealed class ResearcherHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ResearcherHost> StartAsync(Roster roster, int port)
+    public static async Task<ResearcherHost> StartAsync(Roster roster, int port, ResearcherOptions? options = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddFedBioMedResearcher(new ResearcherOptions(), roster);
+        builder.Services.AddFedBioMedResearcher(options ?? new ResearcherOptions(), roster);
         var app = builder.Build();
         app.MapFedBioMedResearcher();
         await app.StartAsync();
