@@ -32,6 +32,9 @@ public sealed class AuditTrails : IDisposable
             throw new InvalidOperationException($"an audit trail for '{participant}' in run '{run}' is already open");
     }
 
+    /// <summary>Takes the trail of <paramref name="participantId"/> in <paramref name="runId"/> out of the registry (the caller closes it).</summary>
+    public bool TryRemove(string participantId, string runId, out IAuditSink sink) => _sinks.TryRemove((participantId, runId), out sink!);
+
     /// <summary>The trail of <paramref name="participantId"/> in <paramref name="runId"/>, if this process writes it.</summary>
     public bool TryGet(string participantId, string runId, out IAuditSink sink) => _sinks.TryGetValue((participantId, runId), out sink!);
 

@@ -8,12 +8,14 @@ namespace FedBioMed.Node.Audit;
 /// The node's signed audit trails, one per run (<see cref="AuditTrails.FileName(string, string)"/>: <c>NODE.RUN.audit.jsonl</c>
 /// in <see cref="NodeOptions.AuditDirectory"/>). A trail is opened when the researcher admits the node for a run, continued
 /// when it admits it again for the same run (the writer resumes a file whose chain verifies), and closed when another run
-/// begins or the node stops. Every new trail starts with the node's policy.
+/// begins or the node stops. Every new trail starts with the node's policy. The trail is fed from the node's spans: the
+/// sink handed out emits each audit event as a span (<see cref="ActivityAuditSink"/>), and the audit-trail processor in
+/// the node's OpenTelemetry pipeline passes it to the open trail registered in <see cref="AuditTrails"/>.
 /// </summary>
-public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, TimeProvider time) : IAsyncDisposable, IDisposable
+public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, TimeProvider time, AuditTrails registry) : IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private BackgroundAuditSink? _open;
+    private ActivityAuditSink? _open;
     private string? _openRun;
     private bool _disposed;
 
@@ -30,8 +32,9 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
         options.AuditDirectory ?? throw new InvalidOperationException("Node:AuditDirectory is not set"), AuditTrails.FileName(identity.Id, runId));
 
     /// <summary>
-    /// The sink of run <paramref name="runId"/>'s trail, opened or continued now, with records signed and written off
-    /// the protocol's path (<see cref="BackgroundAuditSink"/>); null when auditing is off. Closes the trail of any other run.
+    /// The sink of run <paramref name="runId"/>'s trail, opened or continued now: events become spans, and the trail seals
+    /// and writes them off the protocol's path (<see cref="BackgroundAuditSink"/>); null when auditing is off. Closes the
+    /// trail of any other run.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="runId"/> is not a valid run id.</exception>
     /// <exception cref="InvalidDataException">The run's existing trail does not verify, or belongs to another key, node or run.</exception>
@@ -49,7 +52,8 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
             var writer = new AuditTrailWriter(path, identity.Id, identity.Sign, identity.PublicKey, runId, time, new AuditTrailOptions { Role = AuditRoles.Node });
             // Only a trail that holds nothing but its header is new: it gets the policy before anything else.
             if (writer.NextSeq == 1) new AuditRecorder(writer).Policy(NodeServiceCollectionExtensions.PolicyOf(options));
-            _open = new BackgroundAuditSink(writer);
+            registry.Add(new BackgroundAuditSink(writer, timeProvider: time));
+            _open = new ActivityAuditSink(identity.Id, runId);
             Volatile.Write(ref _openRun, runId);
             return _open;
         }
@@ -78,7 +82,8 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
         var open = _open;
         _open = null;
         Volatile.Write(ref _openRun, null);
-        if (open is not null) await open.DisposeAsync().ConfigureAwait(false);
+        if (open is not null && registry.TryRemove(open.ParticipantId, open.RunId, out var trail) && trail is IAsyncDisposable closing)
+            await closing.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -41,10 +41,14 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<Privacy.RoundPrivacyCheck>();
         services.TryAddSingleton<LocalDataCatalog>();
         services.TryAddSingleton<TrainingTaskHandler>();
+        services.TryAddSingleton<AuditTrails>();
         services.TryAddSingleton<Audit.NodeAuditTrails>();
         services.TryAddTransient<NodeConnection>();
         // The node has no HTTP server of its own: its Prometheus endpoint (opt-in) is an HttpListener at Telemetry:PrometheusUrl.
-        if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
+        // Auditing needs the OpenTelemetry pipeline too: the trails are fed from the spans.
+        if (options.AuditDirectory is not null)
+            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-node" }) with { AuditTrail = true }, prometheusListener: true);
+        else if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
             services.AddFedBioMedTelemetry(telemetry, prometheusListener: true);
         services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
         {
