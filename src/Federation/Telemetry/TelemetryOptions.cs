@@ -43,6 +43,12 @@ public sealed record TelemetryOptions
     /// </summary>
     public bool AuditTrail { get; init; }
 
+    /// <summary>
+    /// With <see cref="AuditTrail"/>: also send the audit events' spans to the OTLP and console exporters. They always
+    /// reach the trail; exported, they roughly double a round's span volume. <value>Default false.</value>
+    /// </summary>
+    public bool ExportAuditEvents { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -38,7 +38,7 @@ public static class TelemetryServiceCollectionExtensions
                 tracing.AddSource(FederationTelemetry.Name);
                 if (options.AuditTrail)
                 {
-                    tracing.SetSampler(new AlwaysOnSampler());
+                    tracing.SetSampler(new AuditSampler(options.ExportAuditEvents));
                     tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>()));
                 }
                 if (options.Otlp) tracing.AddOtlpExporter();
