@@ -13,7 +13,7 @@ internal static class CommandLine
           fedbiomed demo [--nodes N] [--rounds R] [--no-secagg] [--dp] [--audit-dir DIR] [--prometheus URL [--prometheus-wait S]]
               In-process federation: a researcher and N hospitals (default 3) on loopback gRPC,
               Breast Cancer Wisconsin split non-IID, secure aggregation on. Ends with `final accuracy: A`.
-              --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5) and prints `epsilon: E` after each round.
+              --dp adds DP-SGD on every node (target ε = 3, δ = 1e-5; each node's policy caps ε at 3.3) and prints `epsilon: E` after each round.
               --audit-dir writes one signed audit trail per participant into DIR (keys/ holds the roster and researcher key).
               --prometheus http://127.0.0.1:PORT serves the researcher's metrics at /metrics (loopback only) and, after
               the run, waits up to S seconds (default 60) for a scrape of the final figures.

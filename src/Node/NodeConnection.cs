@@ -29,7 +29,8 @@ public sealed class NodeConnection(
     private SecAggClient? _secAgg;
     private (string Experiment, long Round) _secAggRound;
     private AuditDpParameters? _secAggDp;
-    private (string Experiment, long Round, string Session)? _auditedRound; // the last SecAgg round this node took part in
+    private string _secAggTask = AuditTasks.Train;
+    private (string Experiment, long Round, string? Session)? _auditedRound; // the last round this node sent its input to (session: SecAgg's, null without)
     private IReadOnlyList<string> _survivorsSeen = [];
 
     /// <summary>Raised when the researcher has admitted the node and its trail is open (for tests and the demo).</summary>
@@ -152,7 +153,7 @@ public sealed class NodeConnection(
                     && outcome.Survivors.Contains(identity.Id))
                 {
                     // What the researcher told this node the round produced: its model hash and survivors.
-                    _audit.Received(outcome.ExperimentId, outcome.Round, audited.Session, "GlobalModel", outcome.GlobalModelSha256, options.ResearcherId);
+                    _audit.Received(outcome.ExperimentId, outcome.Round, audited.Session, AuditMessageTypes.GlobalModel, outcome.GlobalModelSha256, options.ResearcherId);
                     _audit.RoundResult(outcome.ExperimentId, outcome.Round, audited.Session, outcome.GlobalModelSha256, [.. outcome.Survivors]);
                 }
                 if (_secAgg is not null && _secAggRound == (outcome.ExperimentId, outcome.Round))
@@ -183,14 +184,22 @@ public sealed class NodeConnection(
 
     private async Task TrainAsync(IClientStreamWriter<NodeEnvelope> output, TrainingRequest request, CancellationToken cancellationToken)
     {
+        var haveModel = _models.Remove(request.ModelTransferId, out var modelBytes);
+        // The request with the model it names, as received: the researcher's trail records the same digest sent.
+        var requestSha256 = _audit is null ? "" : AuditDigest.TrainingRequest(request, haveModel ? AuditDigest.Bytes(modelBytes) : "");
+        _audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingRequest, requestSha256, options.ResearcherId);
+        var task = request.StatisticsOnly ? AuditTasks.Statistics : AuditTasks.Train;
         try
         {
-            if (!_models.Remove(request.ModelTransferId, out var modelBytes))
+            if (!haveModel)
                 throw new TaskRefusedException("no-model", $"the global model '{request.ModelTransferId}' did not arrive whole");
-            var global = TrainingTaskHandler.ReadModel(modelBytes);
+            var global = TrainingTaskHandler.ReadModel(modelBytes!);
             using var taskSpan = FederationTelemetry.StartNodeTask(identity.Id, request.EvaluateOnly ? "evaluate" : request.StatisticsOnly ? "statistics" : "train",
-                request.ExperimentId, request.Round, payloadBytes: modelBytes.Length);
+                request.ExperimentId, request.Round, payloadBytes: modelBytes!.Length);
             var outcome = await Task.Run(() => trainer.Handle(request, global), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Without secure aggregation the node takes part once it accepts the request: the round's parameters are the request.
+            if (!request.SecureAggregation && outcome.EncodedUpdate is not null)
+                _audit?.RoundStart(request.ExperimentId, request.Round, task, requestSha256, request.WordBits, dp: outcome.Dp);
             if (outcome.Reply.EpsilonSpent > 0)
             {
                 _audit?.DpSpent(request.ExperimentId, request.Round, outcome.Reply.EpsilonSpent, options.Privacy.Delta);
@@ -206,6 +215,7 @@ public sealed class NodeConnection(
                         new SecAggClientPolicy { MinimumThreshold = outcome.MinimumThreshold, AssumedColludingNodes = options.AssumedColludingNodes });
                     _secAggRound = (request.ExperimentId, request.Round);
                     _secAggDp = outcome.Dp;
+                    _secAggTask = task;
                 }
                 else
                 {
@@ -213,18 +223,30 @@ public sealed class NodeConnection(
                 }
             }
             await output.WriteAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
+            _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(outcome.Reply), options.ResearcherId);
             if (!request.SecureAggregation && outcome.EncodedUpdate is { } plain)
             {
                 foreach (var chunk in PayloadChunker.Split(outcome.Reply.ModelTransferId, PayloadKind.PlainUpdate, plain))
+                {
                     await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                    // As for a masked input: the last chunk carries the payload's SHA-256, which the researcher checks.
+                    if (chunk.Last)
+                    {
+                        _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
+                            AuditDigest.PlainUpdate(request.ExperimentId, request.Round, identity.Id, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
+                    }
+                }
+                _auditedRound = (request.ExperimentId, request.Round, null);
             }
         }
         catch (TaskRefusedException refused)
         {
+            _audit?.Refused(request.ExperimentId, request.Round, null, refused.Code, refused.Message);
             await RefuseAsync(output, request.ExperimentId, request.Round, refused.Code, refused.Message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or ArithmeticException)
         {
+            _audit?.Refused(request.ExperimentId, request.Round, null, "training-failed", ex.Message);
             await RefuseAsync(output, request.ExperimentId, request.Round, "training-failed", ex.Message, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -243,7 +265,7 @@ public sealed class NodeConnection(
             switch (message)
             {
                 case RoundStart start:
-                    _audit.RoundStart(start.Config, _secAggDp);
+                    _audit.RoundStart(start.Config, _secAggDp, _secAggTask);
                     _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
                     break;
                 case SurvivorSet set:

@@ -62,7 +62,12 @@ internal static class DemoCommand
                 PrometheusPort = args.PrometheusPort,
             };
             await using var federation = await InProcessFederation.StartAsync(files, Target, Tag, plan, cancellationToken: cancellationToken,
-                configureNode: node => node.Privacy.RequireSecureAggregation = spec.SecureAggregation, observability: observability).ConfigureAwait(false);
+                configureNode: node =>
+                {
+                    node.Privacy.RequireSecureAggregation = spec.SecureAggregation;
+                    // With --dp each operator also caps ε a little above the target the plan was calibrated for.
+                    if (args.DifferentialPrivacy) node.Privacy.MaxEpsilon = DemoEpsilonCap;
+                }, observability: observability).ConfigureAwait(false);
             if (auditDirectory is not null)
             {
                 output.WriteLine($"  audit trails in {auditDirectory} (run {federation.RunId}); researcher key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)}");
@@ -89,10 +94,13 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>The demo's training plan: logistic regression on standardized features.</summary>
     /// <summary>The ε the DP demo aims for (δ = 1e-5).</summary>
     public const double DemoEpsilon = 3;
 
+    /// <summary>The ε cap of each node's policy in `demo --dp` (10% above <see cref="DemoEpsilon"/>).</summary>
+    public const double DemoEpsilonCap = 3.3;
+
+    /// <summary>The demo's training plan: logistic regression on standardized features.</summary>
     public static TrainingPlan DemoPlan() => new()
     {
         Model = ModelSpec.LogisticRegression(),

@@ -30,6 +30,8 @@ public static class AuditAttrs
     public const string DpClipNorm = "dp.clip_norm";
     public const string DpEpsilon = "dp.epsilon";
     public const string DpDelta = "dp.delta";
+    /// <summary>What the round computes (<see cref="AuditTasks"/>); absent in older trails, which mean training.</summary>
+    public const string Task = "task";
 
     public const string Survivors = "survivors";
     public const string SurvivorsSha256 = "survivors_sha256";
@@ -45,9 +47,36 @@ public static class AuditAttrs
     public const string MaxEpsilon = "max_epsilon";
     public const string MinNoiseMultiplier = "min_noise_multiplier";
     public const string RequireSecAgg = "require_secagg";
+    public const string RequireDp = "require_dp";
+    public const string AllowFeatureStatistics = "allow_feature_statistics";
 
     public const string Epsilon = "epsilon";
     public const string Delta = "delta";
+}
+
+/// <summary>Values of <see cref="AuditAttrs.Task"/> in a round.start.</summary>
+public static class AuditTasks
+{
+    /// <summary>A training round: each node's update goes into the aggregate.</summary>
+    public const string Train = "train";
+    /// <summary>Round 0 of a standardizing plan: each node's feature sums (Σx, Σx², count) go into the aggregate.</summary>
+    public const string Statistics = "statistics";
+}
+
+/// <summary>
+/// Type names of the messages outside SecAgg+ that trails record (<see cref="AuditEvents.MessageSent"/>);
+/// SecAgg+ messages carry their class name.
+/// </summary>
+public static class AuditMessageTypes
+{
+    /// <summary>Researcher → node: the training (or statistics, or evaluation) request with its global model (<see cref="AuditDigest.TrainingRequest"/>).</summary>
+    public const string TrainingRequest = "TrainingRequest";
+    /// <summary>Node → researcher: the reply to a training request (<see cref="AuditDigest.TrainingReply"/>).</summary>
+    public const string TrainingReply = "TrainingReply";
+    /// <summary>Node → researcher: an update (or round-0 statistics) in the clear, in a round without secure aggregation (<see cref="AuditDigest.PlainUpdate"/>).</summary>
+    public const string PlainUpdate = "PlainUpdate";
+    /// <summary>Researcher → node: the round's result as the round outcome names it (the new model's SHA-256; round 0: that of the statistics sum).</summary>
+    public const string GlobalModel = "GlobalModel";
 }
 
 /// <summary>Roles named in a trail header.</summary>

@@ -4,6 +4,8 @@ using System.Text;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
 using FedBioMed.Crypto;
+using FedBioMed.Federation.Wire;
+using Google.Protobuf;
 
 namespace FedBioMed.Federation.Audit;
 
@@ -12,8 +14,10 @@ namespace FedBioMed.Federation.Audit;
 /// digest is computed from its fields, not from a transport encoding, so sender and receiver get the same
 /// value whatever carried it: SHA-256 of <c>field("FedBioMed.NET/1") ‖ field("audit/message/" + type) ‖
 /// field(experiment) ‖ field(LE64(round)) ‖ field(session) ‖ fields…</c> with the field encoding of
-/// protocol §6 (<c>field(x) = LE32(len(x)) ‖ x</c>, integers as LE64). A masked input enters through the
-/// SHA-256 of its payload, which the chunked transport carries anyway.
+/// protocol §6 (<c>field(x) = LE32(len(x)) ‖ x</c>, integers as LE64). A masked input or plain update enters
+/// through the SHA-256 of its payload, which the chunked transport carries anyway. A training request or
+/// reply enters through its protobuf encoding, which Google.Protobuf writes field by field in field-number
+/// order, so the sender's message and the receiver's parse of it encode alike.
 /// </summary>
 public static class AuditDigest
 {
@@ -47,6 +51,36 @@ public static class AuditDigest
     public static string MaskedInput(RoundHeader header, string sender, ReadOnlySpan<byte> payloadSha256)
     {
         using var hash = Start(nameof(Aggregation.SecureAggregation.Messages.MaskedInput), header);
+        hash.Add(sender).Add(payloadSha256);
+        return hash.Finish();
+    }
+
+    /// <summary>
+    /// The digest of a training request together with the global model it names (<paramref name="modelSha256"/>:
+    /// hex SHA-256 of the model bytes as sent or received; empty when none arrived).
+    /// </summary>
+    public static string TrainingRequest(TrainingRequest request, string modelSha256)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(modelSha256);
+        using var hash = Start(AuditMessageTypes.TrainingRequest, request.ExperimentId, request.Round, []);
+        hash.Add(request.ToByteArray()).Add(modelSha256);
+        return hash.Finish();
+    }
+
+    /// <summary>The digest of a node's reply to a training request.</summary>
+    public static string TrainingReply(TrainingReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        using var hash = Start(AuditMessageTypes.TrainingReply, reply.ExperimentId, reply.Round, []);
+        hash.Add(reply.ToByteArray());
+        return hash.Finish();
+    }
+
+    /// <summary>The digest of an update sent in the clear, from the SHA-256 of its payload (what the chunked upload carries).</summary>
+    public static string PlainUpdate(string experimentId, long round, string sender, ReadOnlySpan<byte> payloadSha256)
+    {
+        using var hash = Start(AuditMessageTypes.PlainUpdate, experimentId, round, []);
         hash.Add(sender).Add(payloadSha256);
         return hash.Finish();
     }
@@ -134,10 +168,12 @@ public static class AuditDigest
         return hash.Finish();
     }
 
-    private static FieldHash Start(string type, RoundHeader header)
+    private static FieldHash Start(string type, RoundHeader header) => Start(type, header.ExperimentId, header.Round, header.SessionId ?? []);
+
+    private static FieldHash Start(string type, string experimentId, long round, ReadOnlySpan<byte> sessionId)
     {
         var hash = new FieldHash("audit/message/" + type);
-        hash.Add(header.ExperimentId).Add(header.Round).Add(header.SessionId ?? []);
+        hash.Add(experimentId).Add(round).Add(sessionId);
         return hash;
     }
 

@@ -19,7 +19,12 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Policy(AuditPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.RequireSecAgg] = Bool(policy.RequireSecAgg) };
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AuditAttrs.RequireSecAgg] = Bool(policy.RequireSecAgg),
+            [AuditAttrs.RequireDp] = Bool(policy.RequireDp),
+            [AuditAttrs.AllowFeatureStatistics] = Bool(policy.AllowFeatureStatistics),
+        };
         if (policy.MinThreshold is { } t) attrs[AuditAttrs.MinThreshold] = Int(t);
         if (policy.MinCohortSize is { } n) attrs[AuditAttrs.MinCohortSize] = Int(n);
         if (policy.MaxEpsilon is { } e) attrs[AuditAttrs.MaxEpsilon] = Number(e);
@@ -28,10 +33,14 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     /// <summary>A secure-aggregation round's parameters, as this participant holds them.</summary>
-    public void RoundStart(SecAggConfig config, AuditDpParameters? dp = null)
+    /// <param name="config">The SecAgg+ configuration of the round.</param>
+    /// <param name="dp">The DP parameters the node applies (a node's own record), or null.</param>
+    /// <param name="task">What the round aggregates (<see cref="AuditTasks"/>).</param>
+    public void RoundStart(SecAggConfig config, AuditDpParameters? dp = null, string task = AuditTasks.Train)
     {
         ArgumentNullException.ThrowIfNull(config);
         var attrs = CohortAttrs(config.Cohort, dp);
+        attrs[AuditAttrs.Task] = task;
         attrs[AuditAttrs.SecAgg] = Bool(true);
         attrs[AuditAttrs.ConfigSha256] = AuditDigest.Config(config);
         attrs[AuditAttrs.Threshold] = Int(config.Threshold);
@@ -41,7 +50,29 @@ public sealed class AuditRecorder(IAuditSink sink)
         Append(AuditEvents.RoundStart, config.Header, attrs);
     }
 
-    /// <summary>A round without secure aggregation (the researcher sees each update).</summary>
+    /// <summary>
+    /// A round without secure aggregation (the researcher sees each update), as the researcher sent it or a node
+    /// received it: its parameters are the training request with its global model, so <c>config_sha256</c> is the
+    /// request's digest (<see cref="AuditDigest.TrainingRequest"/>), the same on both sides.
+    /// </summary>
+    /// <param name="experimentId">The experiment.</param>
+    /// <param name="round">The round number.</param>
+    /// <param name="task">What the round aggregates (<see cref="AuditTasks"/>).</param>
+    /// <param name="requestSha256">The digest of the training request.</param>
+    /// <param name="wordBits">The width of each word of the update the request asks for.</param>
+    /// <param name="cohort">The nodes sent the request (researcher); null where unknown (a node).</param>
+    /// <param name="dp">The DP parameters the node applies (a node's own record), or null.</param>
+    public void RoundStart(string experimentId, long round, string task, string requestSha256, int wordBits, IReadOnlyList<string>? cohort = null, AuditDpParameters? dp = null)
+    {
+        var attrs = cohort is null ? DpAttrs(new Dictionary<string, string>(StringComparer.Ordinal), dp) : CohortAttrs(cohort, dp);
+        attrs[AuditAttrs.Task] = task;
+        attrs[AuditAttrs.SecAgg] = Bool(false);
+        attrs[AuditAttrs.ConfigSha256] = requestSha256;
+        attrs[AuditAttrs.WordBits] = Int(wordBits);
+        _sink.Append(AuditEvents.RoundStart, experimentId, round, null, attrs);
+    }
+
+    /// <summary>A round without secure aggregation, when no training request is at hand (parameters: the cohort and DP settings).</summary>
     public void RoundStart(string experimentId, long round, IReadOnlyList<string> cohort, AuditDpParameters? dp = null)
     {
         var attrs = CohortAttrs(cohort, dp);
@@ -174,6 +205,11 @@ public sealed class AuditRecorder(IAuditSink sink)
             [AuditAttrs.Cohort] = AuditLists.Join(cohort),
             [AuditAttrs.CohortSize] = Int(cohort.Count),
         };
+        return DpAttrs(attrs, dp);
+    }
+
+    private static Dictionary<string, string> DpAttrs(Dictionary<string, string> attrs, AuditDpParameters? dp)
+    {
         if (dp is not null)
         {
             attrs[AuditAttrs.DpNoiseMultiplier] = Number(dp.NoiseMultiplier);

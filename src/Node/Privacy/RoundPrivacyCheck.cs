@@ -28,8 +28,9 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
         }
         if (request.Dp is null)
         {
-            if (policy.RequireDifferentialPrivacy || policy.MaxEpsilon is not null)
-                throw new TaskRefusedException("policy-dp", $"this node's policy requires differential privacy (max ε {policy.MaxEpsilon?.ToString() ?? "unset"}); the request adds no noise");
+            // A noise floor is a DP requirement too: a round without noise has z = 0.
+            if (policy.RequireDifferentialPrivacy || policy.MaxEpsilon is not null || policy.MinNoiseMultiplier > 0)
+                throw new TaskRefusedException("policy-dp", $"this node's policy requires differential privacy (max ε {policy.MaxEpsilon?.ToString() ?? "unset"}, min noise multiplier {policy.MinNoiseMultiplier}); the request adds no noise");
             return new Approved(null, 2, null, ledger.EpsilonSpent(datasetId, policy.Delta));
         }
 
@@ -84,8 +85,9 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
     }
 
     /// <summary>
-    /// Round 0 (feature sums) is not covered by ε: it is allowed only under secure aggregation, and only
-    /// when the operator allows it.
+    /// Round 0 (feature sums) is not covered by ε, so the DP limits (max ε, noise floor, DP required) do not
+    /// apply to it: it is allowed when the operator allows it, under secure aggregation if the policy requires
+    /// secure aggregation. The audit verifier judges round 0 by the same rule.
     /// </summary>
     public void CheckStatistics(TrainingRequest request)
     {

@@ -97,16 +97,23 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/0/model", SecureAggregation = spec.SecureAggregation,
             WordBits = 64, StatisticsOnly = true,
         };
-        var replies = await new TrainingCollector(registry, options, logger)
-            .RunAsync(selected, request, GlobalModel.ToBytes(global), !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        var model = GlobalModel.ToBytes(global);
+        var requestSha256 = StartPlainRound(spec, request, model, AuditTasks.Statistics, selected);
+        var replies = await new TrainingCollector(registry, options, logger, _audit)
+            .RunAsync(selected, request, model, !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken, requestSha256).ConfigureAwait(false);
         if (replies.Ready.Count < spec.MinNodes)
-            throw new InvalidOperationException($"only {replies.Ready.Count} nodes sent feature statistics; the experiment needs {spec.MinNodes}");
+        {
+            var reason = $"only {replies.Ready.Count} nodes sent feature statistics; the experiment needs {spec.MinNodes}";
+            if (!spec.SecureAggregation) _audit?.RoundAborted(spec.Id, 0, null, reason);
+            throw new InvalidOperationException(reason);
+        }
         var maxAbs = (ulong)(long.MaxValue / (replies.Ready.Count + 1));
-        var aggregate = await AggregateAsync(spec, 0, replies, FeatureStatistics.VectorLength(width), 64, maxAbs, cancellationToken).ConfigureAwait(false);
-        // Round 0 has no global model; its result is the digest of the sum of the statistics.
-        if (aggregate.Sum is not null)
-            _audit?.RoundResult(spec.Id, 0, aggregate.Session, AuditDigest.Bytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(aggregate.Sum.AsSpan())), aggregate.Survivors, aggregate.CohortDropped ?? []);
+        var aggregate = await AggregateAsync(spec, 0, replies, FeatureStatistics.VectorLength(width), 64, maxAbs, cancellationToken, task: AuditTasks.Statistics).ConfigureAwait(false);
         if (aggregate.Sum is null) throw new InvalidOperationException($"the feature-statistics round failed: {aggregate.AbortReason}");
+        // Round 0 has no global model; its result is the digest of the sum of the statistics, which the nodes are told as well.
+        var digest = AuditDigest.Bytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(aggregate.Sum.AsSpan()));
+        _audit?.RoundResult(spec.Id, 0, aggregate.Session, digest, aggregate.Survivors, aggregate.CohortDropped ?? []);
+        await SendOutcomeAsync(spec.Id, 0, selected, digest, aggregate.Survivors, null, aggregate.Session, cancellationToken).ConfigureAwait(false);
         var (mean, std, _) = FeatureStatistics.Decode(aggregate.Sum);
         return new Standardization(mean, std);
     }
@@ -167,8 +174,10 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         }
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "training", 0.1));
-        var collector = new TrainingCollector(registry, options, logger);
-        var replies = await collector.RunAsync(selected, request, GlobalModel.ToBytes(global), !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        var model = GlobalModel.ToBytes(global);
+        var requestSha256 = StartPlainRound(spec, request, model, AuditTasks.Train, selected);
+        var collector = new TrainingCollector(registry, options, logger, _audit);
+        var replies = await collector.RunAsync(selected, request, model, !spec.SecureAggregation, spec.TrainingTimeout, cancellationToken, requestSha256).ConfigureAwait(false);
         var dropped = new Dictionary<string, string>(replies.Failed, StringComparer.Ordinal);
         var report = new RoundReport
         {
@@ -207,6 +216,18 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         return (report, next);
     }
 
+    /// <summary>
+    /// The request's audit digest (null when not auditing); without secure aggregation also the researcher's
+    /// round.start, whose parameters are that request (the nodes record the same digest on receipt).
+    /// </summary>
+    private string? StartPlainRound(ExperimentSpec spec, TrainingRequest request, byte[] model, string task, IReadOnlyList<string> selected)
+    {
+        if (_audit is null) return null;
+        var requestSha256 = AuditDigest.TrainingRequest(request, AuditDigest.Bytes(model));
+        if (!spec.SecureAggregation) _audit.RoundStart(spec.Id, request.Round, task, requestSha256, request.WordBits, selected);
+        return requestSha256;
+    }
+
     // Session: the SecAgg session id (lowercase hex) as audit records carry it, null without secure aggregation;
     // CohortDropped: nodes of the aggregation cohort that did not survive (what the audit trail records).
     private sealed record Aggregate(long[]? Sum, IReadOnlyList<string> Survivors, Dictionary<string, string> Dropped, string? AbortReason, string? Session = null,
@@ -214,14 +235,15 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
 
     /// <summary>Sums the ready nodes' encoded vectors: through SecAgg+, or in the clear when the experiment turned it off.</summary>
     private async Task<Aggregate> AggregateAsync(ExperimentSpec spec, long round, TrainingCollector.Replies replies, int vectorLength, int wordBits, ulong maxAbsInput,
-        CancellationToken cancellationToken, ulong? maxAbsSum = null, int minThreshold = 2)
+        CancellationToken cancellationToken, ulong? maxAbsSum = null, int minThreshold = 2, string task = AuditTasks.Train)
     {
         var dropped = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!spec.SecureAggregation)
         {
+            // The round started when the requests went out (StartPlainRound); everyone asked who sent no update dropped.
             var plain = replies.PlainUpdates.Keys.Order(StringComparer.Ordinal).ToArray();
-            _audit?.RoundStart(spec.Id, round, plain);
-            return new Aggregate(PlainSum(replies.PlainUpdates, vectorLength, wordBits), plain, dropped, null);
+            var asked = replies.Ready.Keys.Concat(replies.Failed.Keys).Except(plain, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return new Aggregate(PlainSum(replies.PlainUpdates, vectorLength, wordBits), plain, dropped, null, CohortDropped: asked);
         }
         var cohort = replies.Ready.Keys.Order(StringComparer.Ordinal).ToArray();
         var degree = spec.DegreeFor(cohort.Length);
@@ -235,7 +257,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             VectorLength = vectorLength, WordBits = wordBits, MaxAbsInput = maxAbsInput, MaxAbsSum = maxAbsSum,
         };
         var session = _audit is null ? null : AuditRecorder.Session(config.Header);
-        using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions) { Audit = _audit };
+        using var secagg = new RemoteSecAggRound(config, roster, registry, logger, SecAggOptions) { Audit = _audit, AuditTask = task };
         var step = await secagg.RunAsync(spec.StageTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var (node, reason) in secagg.Refusals) dropped[node] = $"refused: {reason}";
         if (step.Result is null)
@@ -254,18 +276,9 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         var session = aggregate?.Session;
         if (hash is not null)
             _audit?.RoundResult(spec.Id, report.Round, session, hash, report.Survivors, aggregate?.CohortDropped ?? []);
-        var outcome = new RoundOutcome
-        {
-            ExperimentId = spec.Id, Round = report.Round, Completed = report.Completed, GlobalModelSha256 = hash ?? "",
-            Survivors = { report.Survivors }, AbortReason = report.AbortReason ?? "",
-        };
-        foreach (var node in report.Selected)
-        {
-            if (registry.Find(node) is { } nodeSession
-                && await nodeSession.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false)
-                && hash is not null && report.Survivors.Contains(node, StringComparer.Ordinal))
-                _audit?.Sent(spec.Id, report.Round, session, "GlobalModel", hash, node);
-        }
+        else if (!spec.SecureAggregation)
+            _audit?.RoundAborted(spec.Id, report.Round, null, report.AbortReason ?? "aborted"); // a SecAgg round records its own abort
+        await SendOutcomeAsync(spec.Id, report.Round, report.Selected, hash, report.Survivors, report.AbortReason, session, cancellationToken).ConfigureAwait(false);
         if (report.Completed)
         {
             FederationTelemetry.RoundCompleted(AuditRoles.Researcher);
@@ -276,6 +289,24 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         if (report.Completed) ResearcherLog.RoundCompleted(logger, spec.Id, report.Round, report.Survivors.Count, report.Dropped.Count, report.ValidationAccuracy);
         else ResearcherLog.RoundAborted(logger, spec.Id, report.Round, report.AbortReason!);
         return report with { GlobalModelSha256 = hash, Duration = Stopwatch.GetElapsedTime(started) };
+    }
+
+    /// <summary>Tells the selected nodes how the round ended (and the survivors, in the audit trail, the result they were told).</summary>
+    private async Task SendOutcomeAsync(string experimentId, long round, IReadOnlyList<string> selected, string? hash, IReadOnlyList<string> survivors,
+        string? abortReason, string? session, CancellationToken cancellationToken)
+    {
+        var outcome = new RoundOutcome
+        {
+            ExperimentId = experimentId, Round = round, Completed = abortReason is null && hash is not null, GlobalModelSha256 = hash ?? "",
+            Survivors = { survivors }, AbortReason = abortReason ?? "",
+        };
+        foreach (var node in selected)
+        {
+            if (registry.Find(node) is { } nodeSession
+                && await nodeSession.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false)
+                && hash is not null && survivors.Contains(node, StringComparer.Ordinal))
+                _audit?.Sent(experimentId, round, session, AuditMessageTypes.GlobalModel, hash, node);
+        }
     }
 
     private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, CancellationToken cancellationToken)
@@ -291,7 +322,8 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             request.FeatureMean.AddRange(standardization.Mean);
             request.FeatureStd.AddRange(standardization.Std);
         }
-        var replies = await new TrainingCollector(registry, options, logger)
+        // No round.start: evaluation aggregates nothing, but the requests and replies are recorded.
+        var replies = await new TrainingCollector(registry, options, logger, _audit)
             .RunAsync(nodes, request, GlobalModel.ToBytes(global), false, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
         return (Weighted(replies.Ready.Values, r => r.ValidationAccuracy), Weighted(replies.Ready.Values, r => r.ValidationLoss));
     }

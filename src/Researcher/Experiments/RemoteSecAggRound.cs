@@ -37,6 +37,9 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
     /// <summary>The researcher's audit recorder; null when auditing is off.</summary>
     public AuditRecorder? Audit { get; init; }
 
+    /// <summary>What the round aggregates, as its round.start records it (<see cref="AuditTasks"/>). <value>Default training.</value></summary>
+    public string AuditTask { get; init; } = AuditTasks.Train;
+
     /// <summary>Refusals the nodes sent, by node.</summary>
     public Dictionary<string, string> Refusals { get; } = new(StringComparer.Ordinal);
 
@@ -46,7 +49,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
         var header = _server.Config.Header;
         using var roundSpan = FederationTelemetry.StartRound(header.ExperimentId, header.Round, _server.Config.Cohort.Count, _server.Config.Threshold, header.SessionId);
         var start = _server.Start();
-        Audit?.RoundStart(_server.Config);
+        Audit?.RoundStart(_server.Config, task: AuditTask);
         var outgoing = _server.Config.Cohort.ToDictionary(id => id, Aggregation.SecureAggregation.Messages.ServerMessage (_) => start, StringComparer.Ordinal);
         while (true)
         {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using FedBioMed.Federation.Audit;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Researcher.Transport;
 using Microsoft.Extensions.Logging;
@@ -7,17 +9,25 @@ namespace FedBioMed.Researcher.Experiments;
 /// <summary>
 /// Sends the global model and a training request to each selected node and collects their replies
 /// (and, without secure aggregation, their plain updates) until all answered or the deadline passed.
+/// With an audit recorder it records each request sent, each reply and plain update received.
 /// </summary>
-internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions options, ILogger logger)
+internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions options, ILogger logger, AuditRecorder? audit = null)
 {
     public sealed record Replies(
         Dictionary<string, TrainingReply> Ready,
         Dictionary<string, byte[]> PlainUpdates,
         Dictionary<string, string> Failed);
 
+    /// <summary>
+    /// Sends <paramref name="model"/> and <paramref name="request"/> to each of <paramref name="nodes"/> and collects
+    /// replies (and plain updates when <paramref name="expectPlainUpdates"/>) for at most <paramref name="timeout"/>
+    /// or until <paramref name="cancellationToken"/> fires. <paramref name="requestSha256"/>: the request's audit
+    /// digest with its model (<see cref="AuditDigest.TrainingRequest"/>), computed here when auditing and not given.
+    /// </summary>
     public async Task<Replies> RunAsync(IReadOnlyList<string> nodes, TrainingRequest request, byte[] model, bool expectPlainUpdates,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, CancellationToken cancellationToken, string? requestSha256 = null)
     {
+        if (audit is not null) requestSha256 ??= AuditDigest.TrainingRequest(request, AuditDigest.Bytes(model));
         var ready = new Dictionary<string, TrainingReply>(StringComparer.Ordinal);
         var plain = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -31,6 +41,7 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
                 foreach (var chunk in PayloadChunker.Split(request.ModelTransferId, PayloadKind.GlobalModel, model))
                     sent &= await session!.SendAsync(new ResearcherEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                 sent &= await session!.SendAsync(new ResearcherEnvelope { TrainingRequest = request }, cancellationToken).ConfigureAwait(false);
+                if (sent) audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingRequest, requestSha256!, nodeId);
             }
             if (!sent) failed[nodeId] = "disconnected";
         }
@@ -60,6 +71,7 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
             switch (envelope.BodyCase)
             {
                 case NodeEnvelope.BodyOneofCase.TrainingReply when envelope.TrainingReply.ExperimentId == request.ExperimentId && envelope.TrainingReply.Round == request.Round:
+                    audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(envelope.TrainingReply), id);
                     if (envelope.TrainingReply.Ready) ready[id] = envelope.TrainingReply;
                     else failed[id] = "not ready";
                     break;
@@ -72,7 +84,13 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
                     {
                         if (!assemblers.TryGetValue(id, out var assembler))
                             assemblers[id] = assembler = new PayloadAssembler(envelope.Chunk.TransferId, options.MaxPayloadBytes);
-                        if (assembler.Add(envelope.Chunk) is { } payload) plain[id] = payload;
+                        if (assembler.Add(envelope.Chunk) is { } payload)
+                        {
+                            plain[id] = payload;
+                            // The digest of what arrived (the node's trail records what it sent).
+                            audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
+                                AuditDigest.PlainUpdate(request.ExperimentId, request.Round, id, SHA256.HashData(payload)), id, payload.Length);
+                        }
                     }
                     catch (InvalidDataException bad)
                     {

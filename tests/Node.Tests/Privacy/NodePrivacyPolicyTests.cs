@@ -86,6 +86,36 @@ public sealed class NodePrivacyPolicyTests : IDisposable
     }
 
     [Fact]
+    public void RequestWithoutNoise_IsRefusedWhenThePolicySetsANoiseFloor()
+    {
+        using var node = Node(new NodePrivacyPolicy { MinNoiseMultiplier = 1.0 }, Plan);
+        var refused = Assert.Throws<TaskRefusedException>(() =>
+            node.GetRequiredService<TrainingTaskHandler>().Handle(Request(Plan, 1), new float[Parameters(Plan)]));
+        Assert.Equal("policy-dp", refused.Code);
+    }
+
+    [Fact]
+    public void StatisticsRequest_IsAcceptedUnderAnEpsilonCapAndANoiseFloor_AndRefusedWhenStatisticsAreOff()
+    {
+        // Round 0 is not priced in ε: the DP limits do not apply to it, only AllowFeatureStatistics (the audit verifier judges alike).
+        var statistics = Request(Plan, 0);
+        statistics.StatisticsOnly = true;
+        statistics.WordBits = 64;
+        using (var node = Node(new NodePrivacyPolicy { MaxEpsilon = 1, MinNoiseMultiplier = 1, RequireDifferentialPrivacy = true }, Plan))
+        {
+            var outcome = node.GetRequiredService<TrainingTaskHandler>().Handle(statistics, new float[Parameters(Plan)]);
+            Assert.NotNull(outcome.EncodedUpdate);
+            Assert.Null(outcome.Dp);
+            Assert.Equal(0, node.GetRequiredService<PrivacyLedger>().EpsilonSpent("bcw", 1e-5));
+        }
+        using (var node = Node(new NodePrivacyPolicy { AllowFeatureStatistics = false }, Plan))
+        {
+            var refused = Assert.Throws<TaskRefusedException>(() => node.GetRequiredService<TrainingTaskHandler>().Handle(statistics, new float[Parameters(Plan)]));
+            Assert.Equal("policy-statistics", refused.Code);
+        }
+    }
+
+    [Fact]
     public void ResearcherCannotLowerTheNoiseBelowTheNodesMinimum()
     {
         var d = Parameters(Plan);
