@@ -29,7 +29,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         if (policy.MinCohortSize is { } n) attrs[AuditAttrs.MinCohortSize] = Int(n);
         if (policy.MaxEpsilon is { } e) attrs[AuditAttrs.MaxEpsilon] = Number(e);
         if (policy.MinNoiseMultiplier is { } z) attrs[AuditAttrs.MinNoiseMultiplier] = Number(z);
-        _sink.Append(AuditEvents.Policy, null, null, null, attrs);
+        Emit(AuditEvents.Policy, null, null, null, attrs);
     }
 
     /// <summary>A secure-aggregation round's parameters, as this participant holds them.</summary>
@@ -69,7 +69,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         attrs[AuditAttrs.SecAgg] = Bool(false);
         attrs[AuditAttrs.ConfigSha256] = requestSha256;
         attrs[AuditAttrs.WordBits] = Int(wordBits);
-        _sink.Append(AuditEvents.RoundStart, experimentId, round, null, attrs);
+        Emit(AuditEvents.RoundStart, experimentId, round, null, attrs);
     }
 
     /// <summary>A round without secure aggregation, when no training request is at hand (parameters: the cohort and DP settings).</summary>
@@ -78,7 +78,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         var attrs = CohortAttrs(cohort, dp);
         attrs[AuditAttrs.SecAgg] = Bool(false);
         attrs[AuditAttrs.ConfigSha256] = AuditDigest.Ids([experimentId, Int(round), .. cohort, dp?.ToString() ?? ""]);
-        _sink.Append(AuditEvents.RoundStart, experimentId, round, null, attrs);
+        Emit(AuditEvents.RoundStart, experimentId, round, null, attrs);
     }
 
     /// <summary>A protocol message this participant sent; a node's message lists the items the server may relay (<c>authored</c>).</summary>
@@ -139,14 +139,14 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     public void Refused(string experimentId, long round, string? session, string reason, string message) =>
-        _sink.Append(AuditEvents.Refused, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal)
+        Emit(AuditEvents.Refused, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [AuditAttrs.Reason] = reason,
             [AuditAttrs.Message] = message,
         });
 
     public void RoundAborted(string experimentId, long round, string? session, string reason) =>
-        _sink.Append(AuditEvents.RoundAborted, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Reason] = reason });
+        Emit(AuditEvents.RoundAborted, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Reason] = reason });
 
     /// <summary>
     /// The round's global model (its SHA-256), and, when known, who survived (the list only with
@@ -158,22 +158,26 @@ public sealed class AuditRecorder(IAuditSink sink)
             : dropped is null ? SurvivorDigest(survivors) : SurvivorAttrs(survivors);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
-        _sink.Append(AuditEvents.RoundResult, experimentId, round, session, attrs);
+        Emit(AuditEvents.RoundResult, experimentId, round, session, attrs);
     }
 
     /// <summary>The privacy spent so far in the experiment, at the given δ.</summary>
     public void DpSpent(string experimentId, long round, double epsilon, double delta) =>
-        _sink.Append(AuditEvents.DpSpent, experimentId, round, null, new Dictionary<string, string>(StringComparer.Ordinal)
+        Emit(AuditEvents.DpSpent, experimentId, round, null, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [AuditAttrs.Epsilon] = Number(epsilon),
             [AuditAttrs.Delta] = Number(delta),
         });
 
+    // The recorder builds a fresh attribute dictionary per event and never touches it again, so it hands it over whole.
+    private void Emit(string @event, string? experiment, long? round, string? session, Dictionary<string, string> attrs) =>
+        _sink.Append(new AuditEntry(@event, experiment, round, session, attrs));
+
     /// <summary>Lowercase hex of a session id, as records carry it.</summary>
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
 
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
-        _sink.Append(@event, header.ExperimentId, header.Round, Session(header), attrs);
+        Emit(@event, header.ExperimentId, header.Round, Session(header), attrs);
 
     private void Message(string @event, SecAggMessage message, string from, string to, long? bytes)
     {
@@ -185,7 +189,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes) =>
-        _sink.Append(@event, experimentId, round, session, MessageAttrs(type, sha256, from, to, bytes));
+        Emit(@event, experimentId, round, session, MessageAttrs(type, sha256, from, to, bytes));
 
     private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
     {

@@ -1,14 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
 using FedBioMed.Federation.Telemetry;
 using OpenTelemetry;
 
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Feeds the audit trails from the spans: each ended activity with an <c>audit.event</c> tag becomes a
-/// record in the trail of its <c>audit.participant</c> and <c>audit.run</c>, with the experiment, round and
-/// session tags and the <c>audit.attr.*</c> tags as attributes. Runs in the thread that ends the span, so
+/// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent"/>)
+/// becomes a record in the trail of its <c>audit.participant</c> and <c>audit.run</c>: the event it carries (the
+/// span's <see cref="AuditEntry"/>, whose attributes its tags repeat when the span is exported). Runs in the thread that ends the span, so
 /// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
 /// off that thread); a failed trail throws into that thread (an unrecorded step should not pass silently).
 /// </summary>
@@ -18,27 +17,14 @@ public sealed class AuditTrailProcessor(AuditTrails trails) : BaseProcessor<Acti
 
     public override void OnEnd(Activity data)
     {
-        if (data.GetTagItem(TelemetryTags.AuditEvent) is not string @event
+        if (data.GetCustomProperty(FederationTelemetry.AuditEntryProperty) is not AuditEntry entry
             || data.GetTagItem(TelemetryTags.AuditParticipant) is not string participant
             || data.GetTagItem(TelemetryTags.AuditRun) is not string run
             || !_trails.TryGet(participant, run, out var sink))
         {
             return;
         }
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in data.TagObjects)
-        {
-            if (key.StartsWith(TelemetryTags.AuditAttrPrefix, StringComparison.Ordinal) && value is not null)
-                attrs[key[TelemetryTags.AuditAttrPrefix.Length..]] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        }
-        long? round = data.GetTagItem(TelemetryTags.Round) switch
-        {
-            long l => l,
-            int i => i,
-            string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
-        sink.Append(@event, data.GetTagItem(TelemetryTags.ExperimentId) as string, round, data.GetTagItem(TelemetryTags.SessionId) as string, attrs);
+        sink.Append(entry);
     }
 }
 
@@ -57,7 +43,17 @@ public sealed class ActivityAuditSink(string participantId, string runId) : IAud
     /// <exception cref="InvalidOperationException">No tracer provider listens to the federation's source, so the event would be lost.</exception>
     public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
     {
-        if (FederationTelemetry.RecordAuditEvent(ParticipantId, RunId, @event, experiment, round, session, attrs) is null)
-            throw new InvalidOperationException($"audit event '{@event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.Name}'");
+        ArgumentNullException.ThrowIfNull(attrs);
+        Append(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal)));
+    }
+
+    /// <inheritdoc cref="Append(string, string?, long?, string?, IReadOnlyDictionary{string, string})"/>
+    public void Append(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        // The span carries the entry to the trail untouched, stamped with the time the event happened.
+        if (entry.Time is null) entry = entry with { Time = DateTimeOffset.UtcNow };
+        if (FederationTelemetry.RecordAuditEvent(ParticipantId, RunId, entry) is null)
+            throw new InvalidOperationException($"audit event '{entry.Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.Name}'");
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using FedBioMed.Crypto;
 using FedBioMed.Federation.Audit.Internal;
 using FedBioMed.Federation.Audit.Verification;
@@ -26,6 +29,10 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     private long _nextSeq;
     private string _prev;
     private IOException? _failure;
+    // Reused for every batch (under _gate): the batch's signed bytes, the JSON writer over them, and the lines written.
+    private readonly ArrayBufferWriter<byte> _signed = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _lines = new(16 * 1024);
+    private readonly Utf8JsonWriter _json;
 
     /// <param name="path">The trail file; created if absent, continued if it verifies.</param>
     /// <param name="participantId">Node id, or the researcher's id.</param>
@@ -54,6 +61,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         _time = timeProvider;
         _flushToDisk = options.FlushToDisk;
         _prev = AuditRecord.GenesisPrev;
+        _json = AuditJson.CreateWriter(_signed);
 
         var existing = File.Exists(path) && new FileInfo(path).Length > 0;
         if (existing) Resume(publicKey);
@@ -67,7 +75,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)])[0];
+            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], collect: true)![0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
@@ -108,6 +116,19 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     /// <exception cref="InvalidOperationException">An earlier write failed: the trail's end is unknown, so nothing more is appended.</exception>
     public IReadOnlyList<AuditRecord> AppendBatch(IReadOnlyList<AuditEntry> entries)
     {
+        Validate(entries);
+        return entries.Count == 0 ? [] : Write(entries, collect: true)!;
+    }
+
+    /// <summary><see cref="AppendBatch"/> without building the records to return (the background sink's path).</summary>
+    internal void AppendBatchQuietly(IReadOnlyList<AuditEntry> entries)
+    {
+        Validate(entries);
+        if (entries.Count > 0) Write(entries, collect: false);
+    }
+
+    private static void Validate(IReadOnlyList<AuditEntry> entries)
+    {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries)
         {
@@ -116,58 +137,58 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             ArgumentNullException.ThrowIfNull(entry.Attrs);
             if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
                 throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entries));
+            foreach (var (key, value) in entry.Attrs) ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
         }
-        return entries.Count == 0 ? [] : Write(entries);
     }
 
-    private AuditRecord[] Write(IReadOnlyList<AuditEntry> entries)
+    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
     {
-        var attrs = new SortedDictionary<string, string>[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            attrs[i] = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in entries[i].Attrs)
-            {
-                ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
-                attrs[i][key] = value;
-            }
-        }
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(!_stream.CanWrite, this);
             if (_failure is not null) throw new InvalidOperationException($"an earlier write to audit trail '{Path}' failed: {_failure.Message}", _failure);
-            var records = new AuditRecord[entries.Count];
-            var signed = new byte[entries.Count][];
-            var seal = _nextSeq + entries.Count - 1;
-            var prev = _prev;
-            for (var i = 0; i < entries.Count; i++)
+            var count = entries.Count;
+            var seal = _nextSeq + count - 1;
+            var records = collect ? new AuditRecord[count] : null;
+            // The signed bytes of the whole batch go into one reused buffer; each record's prev is the hash of the one before.
+            _signed.ResetWrittenCount();
+            var ends = new int[count];
+            Span<char> prev = stackalloc char[64];
+            _prev.AsSpan().CopyTo(prev);
+            Span<char> time = stackalloc char[40];
+            Span<byte> hash = stackalloc byte[32];
+            var start = 0;
+            for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                var time = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow());
-                records[i] = new AuditRecord(_nextSeq + i, prev, time, ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, attrs[i], seal, "");
-                signed[i] = AuditJson.SignedBytes(records[i]);
-                prev = TrailFile.HashHex(signed[i]);
+                var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
+                if (collect)
+                {
+                    records![i] = new AuditRecord(_nextSeq + i, prev.ToString(), time[..timeLength].ToString(), ParticipantId, entry.Event, entry.Experiment, entry.Round,
+                        entry.Session, new SortedDictionary<string, string>(entry.Attrs.ToDictionary(), StringComparer.Ordinal), seal, "");
+                }
+                start = _signed.WrittenCount;
+                _json.Reset(_signed);
+                AuditJson.WriteSigned(_json, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
+                ends[i] = _signed.WrittenCount;
+                SHA256.HashData(_signed.WrittenSpan[start..], hash);
+                Convert.TryToHexStringLower(hash, prev, out _);
             }
             // One signature over the last record seals the batch: each earlier record is linked to it by prev hashes.
-            var sig = Convert.ToHexStringLower(_sign(signed[^1]));
-            var lines = new byte[entries.Count][];
-            var length = 0;
-            for (var i = 0; i < entries.Count; i++)
+            var sig = Convert.ToHexStringLower(_sign(_signed.WrittenSpan[start..]));
+            // Each line is its signed bytes with the closing brace replaced by ,"sig":"…"} and a newline: the same tail for the whole batch.
+            var tail = Encoding.ASCII.GetBytes(",\"sig\":\"" + sig + "\"}\n");
+            _lines.ResetWrittenCount();
+            var from = 0;
+            for (var i = 0; i < count; i++)
             {
-                records[i] = records[i] with { Sig = sig };
-                lines[i] = AuditJson.LineBytes(signed[i], sig);
-                length += lines[i].Length;
-            }
-            var batch = new byte[length];
-            var at = 0;
-            foreach (var line in lines)
-            {
-                line.CopyTo(batch, at);
-                at += line.Length;
+                _lines.Write(_signed.WrittenSpan[from..(ends[i] - 1)]);
+                _lines.Write(tail);
+                from = ends[i];
             }
             try
             {
-                _stream.Write(batch);
+                _stream.Write(_lines.WrittenSpan);
                 _stream.Flush(_flushToDisk);
             }
             catch (IOException ex)
@@ -175,8 +196,12 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 _failure = ex;
                 throw;
             }
-            _prev = prev;
-            _nextSeq += entries.Count;
+            _prev = prev.ToString();
+            _nextSeq += count;
+            if (records is not null)
+            {
+                for (var i = 0; i < count; i++) records[i] = records[i] with { Sig = sig };
+            }
             return records;
         }
     }
@@ -198,6 +223,10 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _stream.Dispose();
+        lock (_gate)
+        {
+            _stream.Dispose();
+            _json.Dispose();
+        }
     }
 }

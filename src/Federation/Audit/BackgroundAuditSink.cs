@@ -3,12 +3,12 @@ using System.Threading.Channels;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Takes signing and writing off the protocol's path: <see cref="Append"/> stamps the event's time and queues
+/// Takes signing and writing off the protocol's path: <c>Append</c> stamps the event's time and queues
 /// it (its attributes copied); one background task gathers what arrives within
 /// <see cref="AuditTrailOptions.SealInterval"/> of the first queued event and appends it to the trail as one
 /// batch, in queue order, under one signature. A protocol step costs a queue write; a burst of steps costs one
 /// signature. Disposing drains the queue, then closes the writer. A write that fails is not lost silently: the
-/// next <see cref="Append"/> and the disposal throw it.
+/// next <c>Append</c> and the disposal throw it.
 /// </summary>
 public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposable
 {
@@ -49,7 +49,21 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
         if (!AuditEvents.IsKnown(@event) || @event == AuditEvents.TrailStart)
             throw new ArgumentException($"'{@event}' is not an audit event that can be appended", nameof(@event));
-        var entry = new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal), _time.GetUtcNow());
+        Enqueue(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal), _time.GetUtcNow()));
+    }
+
+    /// <summary>Queues an event given whole (stamped now if it has no time); its attributes must not change afterwards.</summary>
+    public void Append(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
+        if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
+            throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entry));
+        Enqueue(entry.Time is null ? entry with { Time = _time.GetUtcNow() } : entry);
+    }
+
+    private void Enqueue(AuditEntry entry)
+    {
         if (!_queue.Writer.TryWrite(new Pending(entry, null)))
             throw new ObjectDisposedException(nameof(BackgroundAuditSink));
     }
@@ -91,7 +105,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         {
             try
             {
-                _writer.AppendBatch(batch);
+                _writer.AppendBatchQuietly(batch);
             }
             catch (Exception ex) when (ex is IOException or ArgumentException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
             {

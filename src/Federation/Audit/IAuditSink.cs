@@ -11,4 +11,11 @@ public interface IAuditSink
 
     /// <summary>Records one event (<see cref="AuditEvents"/>).</summary>
     void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs);
+
+    /// <summary>Records one event given whole (with the time it happened); the caller no longer changes its attributes.</summary>
+    void Append(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Append(entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FedBioMed.Aggregation.SecureAggregation;
@@ -80,30 +81,41 @@ public static class FederationTelemetry
         return activity;
     }
 
+    /// <summary>The custom property under which an audit-event span carries its <see cref="Audit.AuditEntry"/>.</summary>
+    public const string AuditEntryProperty = "fedbiomed.audit.entry";
+
+    private static readonly ConcurrentDictionary<string, string> AuditSpanNames = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// A zero-length span carrying one audit event; <see cref="Audit.AuditTrailProcessor"/> writes it into
-    /// <paramref name="participant"/>'s trail of run <paramref name="run"/> when the span ends (here, at once).
-    /// Null when nobody listens.
+    /// A zero-length span carrying one audit event (<paramref name="entry"/>, as a custom property);
+    /// <see cref="Audit.AuditTrailProcessor"/> passes it to <paramref name="participant"/>'s trail of run
+    /// <paramref name="run"/> when the span ends (here, at once). Only a span that will be exported (recorded) also
+    /// gets the event's fields as tags. Null when nobody listens.
     /// </summary>
-    public static Activity? RecordAuditEvent(string participant, string run, string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    public static Activity? RecordAuditEvent(string participant, string run, Audit.AuditEntry entry)
     {
-        ArgumentNullException.ThrowIfNull(attrs);
-        var tags = new ActivityTagsCollection
+        ArgumentNullException.ThrowIfNull(entry);
+        ReadOnlySpan<KeyValuePair<string, object?>> tags =
+        [
+            new(TelemetryTags.AuditEvent, entry.Event),
+            new(TelemetryTags.AuditParticipant, participant),
+            new(TelemetryTags.AuditRun, run),
+        ];
+        var name = AuditSpanNames.GetOrAdd(entry.Event, e => "audit " + e);
+        var activity = ActivitySource.StartActivity(ActivityKind.Internal, parentContext: default, tags.ToArray(), name: name);
+        if (activity is null) return null;
+        activity.SetCustomProperty(AuditEntryProperty, entry);
+        if (activity.Recorded)
         {
-            [TelemetryTags.AuditEvent] = @event,
-            [TelemetryTags.AuditParticipant] = participant,
-            [TelemetryTags.AuditRun] = run,
-        };
-        if (experiment is not null) tags[TelemetryTags.ExperimentId] = experiment;
-        if (round is { } r) tags[TelemetryTags.Round] = r;
-        if (session is not null) tags[TelemetryTags.SessionId] = session;
-        foreach (var (key, value) in attrs) tags[TelemetryTags.AuditAttrPrefix + key] = value;
-        var activity = ActivitySource.StartActivity("audit " + @event, ActivityKind.Internal, parentContext: default, tags);
-        activity?.Stop();
+            if (entry.Experiment is not null) activity.SetTag(TelemetryTags.ExperimentId, entry.Experiment);
+            if (entry.Round is { } r) activity.SetTag(TelemetryTags.Round, r);
+            if (entry.Session is not null) activity.SetTag(TelemetryTags.SessionId, entry.Session);
+            foreach (var (key, value) in entry.Attrs) activity.SetTag(TelemetryTags.AuditAttrPrefix + key, value);
+        }
+        activity.Stop();
         return activity;
     }
 
-    /// <summary>Counts a round that produced a global model; a node passes its id (one series per node, as each scrapes apart).</summary>
     public static void RoundCompleted(string role, string? nodeId = null)
     {
         if (nodeId is null) RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));

@@ -28,40 +28,56 @@ internal static class AuditJson
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            json.WriteStartObject();
-            json.WriteNumber("seq", record.Seq);
-            json.WriteString("prev", record.Prev);
-            json.WriteString("time", record.Time);
-            json.WriteString("participant", record.Participant);
-            json.WriteString("event", record.Event);
-            WriteNullable(json, "experiment", record.Experiment);
-            if (record.Round is { } round) json.WriteNumber("round", round);
-            else json.WriteNull("round");
-            WriteNullable(json, "session", record.Session);
-            json.WriteStartObject("attrs");
-            foreach (var (key, value) in record.Attrs.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json.WriteString(key, value);
-            json.WriteEndObject();
-            json.WriteNumber("seal", record.Seal);
-            json.WriteEndObject();
+            WriteSigned(json, record.Seq, record.Prev, record.Time, record.Participant, record.Event, record.Experiment, record.Round, record.Session, record.Attrs, record.Seal);
         }
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The UTF-8 bytes of <see cref="Line"/> followed by a newline: what the writer appends to the file.</summary>
-    public static byte[] LineBytes(byte[] signedBytes, string sigHex)
+    /// <summary>A JSON writer with the canonical options, for <see cref="WriteSigned"/> (reset it onto each buffer).</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> buffer) => new(buffer, WriterOptions);
+
+    /// <summary>
+    /// Writes the signed bytes of one record (the canonical JSON without <c>sig</c>): the one encoder of the format,
+    /// used by the trail writer and, through <see cref="SignedBytes"/>, by the verifier. Attributes are written in
+    /// ordinal key order.
+    /// </summary>
+    public static void WriteSigned(Utf8JsonWriter json, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
+        string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, long seal)
     {
-        // signed bytes end with '}'; the line replaces it by ,"sig":"…"} and adds '\n'.
-        ReadOnlySpan<byte> sigPrefix = ",\"sig\":\""u8;
-        var line = new byte[signedBytes.Length - 1 + sigPrefix.Length + sigHex.Length + 3];
-        signedBytes.AsSpan(0, signedBytes.Length - 1).CopyTo(line);
-        var at = signedBytes.Length - 1;
-        sigPrefix.CopyTo(line.AsSpan(at));
-        at += sigPrefix.Length;
-        at += Encoding.ASCII.GetBytes(sigHex, line.AsSpan(at));
-        line[at++] = (byte)'"';
-        line[at++] = (byte)'}';
-        line[at] = (byte)'\n';
-        return line;
+        json.WriteStartObject();
+        json.WriteNumber("seq", seq);
+        json.WriteString("prev", prev);
+        json.WriteString("time", time);
+        json.WriteString("participant", participant);
+        json.WriteString("event", @event);
+        WriteNullable(json, "experiment", experiment);
+        if (round is { } r) json.WriteNumber("round", r);
+        else json.WriteNull("round");
+        WriteNullable(json, "session", session);
+        json.WriteStartObject("attrs");
+        if (attrs is SortedDictionary<string, string> sorted && ReferenceEquals(sorted.Comparer, StringComparer.Ordinal))
+        {
+            foreach (var (key, value) in sorted) json.WriteString(key, value);
+        }
+        else
+        {
+            var keys = attrs.Keys.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            foreach (var key in keys) json.WriteString(key, attrs[key]);
+        }
+        json.WriteEndObject();
+        json.WriteNumber("seal", seal);
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    /// <summary>Writes <paramref name="time"/> as a record's time (ISO-8601 UTC, 100 ns digits, 'Z') into <paramref name="destination"/>; returns the length.</summary>
+    public static int FormatTime(DateTimeOffset time, Span<char> destination)
+    {
+        // "O" of a UTC DateTime is yyyy-MM-ddTHH:mm:ss.fffffffZ, the format's time, and .NET formats it without parsing a pattern.
+        if (!time.UtcDateTime.TryFormat(destination, out var written, "O", CultureInfo.InvariantCulture))
+            throw new ArgumentException("the destination is too short for a time", nameof(destination));
+        return written;
     }
 
     /// <summary>The full line (without newline): the signed JSON with <c>"sig"</c> appended as the last property.</summary>
@@ -117,8 +133,11 @@ internal static class AuditJson
         }
     }
 
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[40];
+        return new string(text[..FormatTime(time, text)]);
+    }
 
     private static string? NullableString(JsonElement element) =>
         element.ValueKind == JsonValueKind.Null ? null : element.GetString();
