@@ -98,7 +98,7 @@ internal static class AuditOverheadBenchmark
             Console.WriteLine(F($"cpu_ms_per_round_off: {offCpu:F2}"));
             Console.WriteLine(F($"cpu_ms_per_round_on: {onCpu:F2}"));
             Console.WriteLine(F($"pair_ratios: {string.Join(' ', pairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
-            Console.WriteLine(F($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB)"));
+            Console.WriteLine(F($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB, traces {collector.TraceBytes / 1024.0:F0} KiB)"));
             Console.WriteLine(F($"audit_telemetry_overhead: {onMedian / offMedian - 1:F4}"));
             Console.WriteLine(F($"audit_telemetry_overhead_median_of_pairs: {BenchProcess.Median(pairRatios) - 1:F4}"));
             Console.WriteLine(F($"audit_telemetry_cpu_overhead: {onCpu / offCpu - 1:F4}"));
@@ -160,6 +160,7 @@ internal static class AuditOverheadBenchmark
         private readonly WebApplication _app;
         private long _requests;
         private long _bytes;
+        private long _traceBytes;
 
         private OtlpSink(WebApplication app) => _app = app;
 
@@ -169,6 +170,8 @@ internal static class AuditOverheadBenchmark
 
         public long Bytes => Interlocked.Read(ref _bytes);
 
+        public long TraceBytes => Interlocked.Read(ref _traceBytes);
+
         public static async Task<OtlpSink> StartAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -176,12 +179,13 @@ internal static class AuditOverheadBenchmark
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
             var sink = new OtlpSink(app);
-            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            app.MapPost("/v1/{signal}", async (HttpContext context, string signal) =>
             {
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
                 Interlocked.Increment(ref sink._requests);
                 Interlocked.Add(ref sink._bytes, body.Length);
+                if (signal == "traces") Interlocked.Add(ref sink._traceBytes, body.Length);
                 context.Response.ContentType = "application/x-protobuf";
                 context.Response.StatusCode = StatusCodes.Status200OK;
             });

@@ -11,9 +11,19 @@ namespace FedBioMed.Federation.Audit;
 /// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
 /// off that thread); a failed trail throws into that thread (an unrecorded step should not pass silently).
 /// </summary>
-public sealed class AuditTrailProcessor(AuditTrails trails) : BaseProcessor<Activity>
+/// <param name="trails">The trails this process writes.</param>
+/// <param name="exportAuditEvents">Leave audit spans to the exporters too; otherwise they are unmarked as recorded when they start.</param>
+public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEvents = false) : BaseProcessor<Activity>
 {
     private readonly AuditTrails _trails = trails ?? throw new ArgumentNullException(nameof(trails));
+
+    public override void OnStart(Activity data)
+    {
+        // The sampler already keeps audit spans record-only, but an activity inherits its parent's "recorded" flag:
+        // under a sampled stage span it would reach the exporters anyway. Exporters skip spans that are not recorded.
+        if (!exportAuditEvents && data.GetTagItem(TelemetryTags.AuditEvent) is not null)
+            data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+    }
 
     public override void OnEnd(Activity data)
     {

@@ -26,10 +26,26 @@ public static class FederationTelemetry
     private static readonly Counter<long> DropoutsCounter = Meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
     private static readonly Histogram<double> EpsilonHistogram = Meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
 
+    private static readonly AsyncLocal<string?> CurrentParticipant = new();
+
+    /// <summary>
+    /// Names the participant (researcher or node id) whose work runs in the calling async flow from here on: its spans
+    /// carry it (<see cref="TelemetryTags.Participant"/>), so that a process hosting several participants (the demo)
+    /// exports each span once, from its own participant's pipeline.
+    /// </summary>
+    public static void RunAs(string participant) => CurrentParticipant.Value = participant;
+
+    private static Activity? Start(string name, ActivityKind kind = ActivityKind.Internal)
+    {
+        var activity = ActivitySource.StartActivity(name, kind);
+        if (activity is not null && CurrentParticipant.Value is { } participant) activity.SetTag(TelemetryTags.Participant, participant);
+        return activity;
+    }
+
     /// <summary>The span of a whole experiment (researcher side).</summary>
     public static Activity? StartExperiment(string experimentId, int rounds, string? planSha256 = null)
     {
-        var activity = ActivitySource.StartActivity("experiment");
+        var activity = Start("experiment");
         activity?.SetTag(TelemetryTags.ExperimentId, experimentId);
         activity?.SetTag(TelemetryTags.Rounds, rounds);
         if (planSha256 is not null) activity?.SetTag(TelemetryTags.PlanSha256, planSha256);
@@ -39,7 +55,7 @@ public static class FederationTelemetry
     /// <summary>The span of one round.</summary>
     public static Activity? StartRound(string experimentId, long round, int cohortSize, int? threshold = null, byte[]? sessionId = null)
     {
-        var activity = ActivitySource.StartActivity("round");
+        var activity = Start("round");
         if (activity is null) return null;
         activity.SetTag(TelemetryTags.ExperimentId, experimentId);
         activity.SetTag(TelemetryTags.Round, round);
@@ -56,7 +72,7 @@ public static class FederationTelemetry
     public static StageScope Stage(SecAggStage stage, RoundHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        var activity = ActivitySource.StartActivity("secagg " + StageName(stage));
+        var activity = Start("secagg " + StageName(stage));
         if (activity is not null)
         {
             activity.SetTag(TelemetryTags.Stage, StageName(stage));
@@ -70,7 +86,7 @@ public static class FederationTelemetry
     /// <summary>The span of a task a node runs for the researcher (train, evaluate, statistics).</summary>
     public static Activity? StartNodeTask(string nodeId, string task, string experimentId, long round, string? payloadSha256 = null, long? payloadBytes = null)
     {
-        var activity = ActivitySource.StartActivity("node " + task, ActivityKind.Consumer);
+        var activity = Start("node " + task, ActivityKind.Consumer);
         if (activity is null) return null;
         activity.SetTag(TelemetryTags.NodeId, nodeId);
         activity.SetTag(TelemetryTags.Task, task);

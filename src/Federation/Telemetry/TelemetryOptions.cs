@@ -49,6 +49,13 @@ public sealed record TelemetryOptions
     /// </summary>
     public bool ExportAuditEvents { get; init; }
 
+    /// <summary>
+    /// The participant (node or researcher id) this host exports spans for; the hosting extensions fill it in. With it,
+    /// spans that <see cref="FederationTelemetry.RunAs"/> marked as another participant's are not exported here.
+    /// <value>Default null: export every federation span.</value>
+    /// </summary>
+    public string? Participant { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using FedBioMed.Federation.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -36,13 +39,21 @@ public static class TelemetryServiceCollectionExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(FederationTelemetry.Name);
-                if (options.AuditTrail)
+                tracing.SetSampler(new FederationSampler(options.ExportAuditEvents));
+                if (options.AuditTrail) tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>(), options.ExportAuditEvents));
+                if (options.Participant is { } participant && (options.Otlp || options.Console))
                 {
-                    tracing.SetSampler(new AuditSampler(options.ExportAuditEvents));
-                    tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>()));
+                    // The usual exporters, built as AddOtlpExporter/AddConsoleExporter build them (OTLP from the OTEL_* variables), behind the filter.
+                    var exporters = new List<BaseProcessor<Activity>>();
+                    if (options.Otlp) exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions())));
+                    if (options.Console) exporters.Add(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
+                    tracing.AddProcessor(new OwnSpansExportProcessor(participant, exporters));
                 }
-                if (options.Otlp) tracing.AddOtlpExporter();
-                if (options.Console) tracing.AddConsoleExporter();
+                else
+                {
+                    if (options.Otlp) tracing.AddOtlpExporter();
+                    if (options.Console) tracing.AddConsoleExporter();
+                }
             })
             .WithMetrics(metrics =>
             {

@@ -17,6 +17,7 @@ public sealed class NodeWorker(IServiceProvider services, NodeOptions options, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Federation.Telemetry.FederationTelemetry.RunAs(options.NodeId); // the connection's spans are this node's
         var delay = options.ReconnectDelay;
         while (!stoppingToken.IsCancellationRequested)
         {

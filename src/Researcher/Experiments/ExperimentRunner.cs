@@ -34,6 +34,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
 
     public async Task<ExperimentResult> RunAsync(ExperimentSpec spec, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        FederationTelemetry.RunAs(options.ResearcherId); // this experiment's spans are the researcher's
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         using var experimentSpan = FederationTelemetry.StartExperiment(spec.Id, spec.Rounds, spec.Plan.Hash);

@@ -39,13 +39,13 @@ public static class ResearcherServiceCollectionExtensions
                 return trails;
             });
             services.TryAddSingleton<IAuditSink>(_ => new ActivityAuditSink(options.ResearcherId, options.AuditRunId));
-            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-researcher" }) with { AuditTrail = true });
+            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-researcher" }) with { AuditTrail = true, Participant = options.ResearcherId });
         }
         else
         {
             services.TryAddSingleton<IAuditSink>(NullAuditSink.Instance);
             if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
-                services.AddFedBioMedTelemetry(telemetry);
+                services.AddFedBioMedTelemetry(telemetry with { Participant = options.ResearcherId });
         }
         services.TryAddSingleton<ExperimentRunner>();
         return services;
