@@ -223,19 +223,20 @@ public sealed class NodeConnection(
                     outcome.Reply.ModelTransferId = $"{request.ExperimentId}/{request.Round}/{identity.Id}/update";
                 }
             }
-            await output.WriteAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
+            // Recorded before it leaves: once the researcher has it, it may end the run and stop this node at once.
             _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(outcome.Reply), options.ResearcherId);
+            await output.WriteAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
             if (!request.SecureAggregation && outcome.EncodedUpdate is { } plain)
             {
                 foreach (var chunk in PayloadChunker.Split(outcome.Reply.ModelTransferId, PayloadKind.PlainUpdate, plain))
                 {
-                    await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                     // As for a masked input: the last chunk carries the payload's SHA-256, which the researcher checks.
                     if (chunk.Last)
                     {
                         _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
                             AuditDigest.PlainUpdate(request.ExperimentId, request.Round, identity.Id, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                     }
+                    await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                 }
                 _auditedRound = (request.ExperimentId, request.Round, null);
             }
@@ -296,21 +297,20 @@ public sealed class NodeConnection(
             var header = SecAggWireMapper.ToWire(masked.Header);
             foreach (var chunk in PayloadChunker.Split($"{masked.Header.ExperimentId}/{masked.Header.Round}/{identity.Id}/masked", PayloadKind.MaskedInput, masked.Payload, header))
             {
-                await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
-                FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
                 // The last chunk carries the payload's SHA-256: the digest both sides compute without hashing twice.
                 if (chunk.Last)
                 {
                     _audit?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
                         AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                 }
+                await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
             }
         }
         else
         {
             var wire = SecAggWireMapper.ToWire(reply);
-            await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
-            FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
+            // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends.
             if (_audit is not null)
             {
                 _audit.Sent(reply, options.ResearcherId);
@@ -327,6 +327,8 @@ public sealed class NodeConnection(
                         break;
                 }
             }
+            await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
+            FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Received(string experimentId, long round, string? session, string type, string sha256, string from, long? bytes = null) =>
         Message(AuditEvents.MessageReceived, experimentId, round, session, type, sha256, from, ParticipantId, bytes);
 
-    /// <summary>Node: after sending its advertisement. Researcher: after relaying <paramref name="count"/> advertisements.</summary>
+    /// <summary>Node: with its advertisement, before it leaves. Researcher: after relaying <paramref name="count"/> advertisements.</summary>
     public void KeysAdvertised(RoundHeader header, int count, KeyAdvertisement? own = null)
     {
         var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) };
