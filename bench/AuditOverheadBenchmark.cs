@@ -93,24 +93,24 @@ internal static class AuditOverheadBenchmark
                 .Select(p => BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 0 : 1)].RoundMs) / BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 1 : 0)].RoundMs))
                 .ToArray();
             Console.WriteLine();
-            Console.WriteLine(F($"median_round_ms_off: {offMedian:F2}  ({offRounds.Length} rounds)"));
-            Console.WriteLine(F($"median_round_ms_on: {onMedian:F2}  ({onRounds.Length} rounds)"));
-            Console.WriteLine(F($"cpu_ms_per_round_off: {offCpu:F2}"));
-            Console.WriteLine(F($"cpu_ms_per_round_on: {onCpu:F2}"));
-            Console.WriteLine(F($"pair_ratios: {string.Join(' ', pairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
-            Console.WriteLine(F($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB, traces {collector.TraceBytes / 1024.0:F0} KiB)"));
-            Console.WriteLine(F($"audit_telemetry_overhead: {onMedian / offMedian - 1:F4}"));
-            Console.WriteLine(F($"audit_telemetry_overhead_median_of_pairs: {BenchProcess.Median(pairRatios) - 1:F4}"));
-            Console.WriteLine(F($"audit_telemetry_cpu_overhead: {onCpu / offCpu - 1:F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"median_round_ms_off: {offMedian:F2}  ({offRounds.Length} rounds)"));
+            Console.WriteLine(BenchProcess.Invariant($"median_round_ms_on: {onMedian:F2}  ({onRounds.Length} rounds)"));
+            Console.WriteLine(BenchProcess.Invariant($"cpu_ms_per_round_off: {offCpu:F2}"));
+            Console.WriteLine(BenchProcess.Invariant($"cpu_ms_per_round_on: {onCpu:F2}"));
+            Console.WriteLine(BenchProcess.Invariant($"pair_ratios: {string.Join(' ', pairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
+            Console.WriteLine(BenchProcess.Invariant($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB, traces {collector.TraceBytes / 1024.0:F0} KiB)"));
+            Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_overhead: {onMedian / offMedian - 1:F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_overhead_median_of_pairs: {BenchProcess.Median(pairRatios) - 1:F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_cpu_overhead: {onCpu / offCpu - 1:F4}"));
             if (on != "telemetry")
             {
                 // The end-to-end figures above move by ±10 % between identical runs on a shared 2-core VM, more than the
                 // cost itself. So the audit path is also timed on its own: the real records of one audited run, replayed
                 // through the same pipeline (spans, 4 tracer providers as in the demo, trail processor, sealed batches).
                 var replay = AuditReplay.Run(Path.Combine(scratch, $"audit-{pairs - 1}"), rounds, passes: 5);
-                Console.WriteLine(F($"audit_replay: {replay.Events} events per pass ({replay.Events / (double)rounds:F0} per round), {replay.CpuMsPerRound:F3} ms CPU and {replay.WallMsPerRound:F3} ms on the protocol's threads per round"));
-                Console.WriteLine(F($"audit_cpu_vs_round_time: {replay.CpuMsPerRound / offMedian:F4}"));
-                Console.WriteLine(F($"audit_protocol_path_vs_round_time: {replay.WallMsPerRound / offMedian:F4}"));
+                Console.WriteLine(BenchProcess.Invariant($"audit_replay: {replay.Events} events per pass ({replay.Events / (double)rounds:F0} per round), {replay.CpuMsPerRound:F3} ms CPU and {replay.WallMsPerRound:F3} ms on the protocol's threads per round"));
+                Console.WriteLine(BenchProcess.Invariant($"audit_cpu_vs_round_time: {replay.CpuMsPerRound / offMedian:F4}"));
+                Console.WriteLine(BenchProcess.Invariant($"audit_protocol_path_vs_round_time: {replay.WallMsPerRound / offMedian:F4}"));
             }
             return on == "audit" || collector.Requests > 0 ? 0 : 1;
         }
@@ -158,11 +158,9 @@ internal static class AuditOverheadBenchmark
             verify = report.Clean ? "clean" : $"{report.Findings.Count} findings: {report.Findings[0]}";
             if (!report.Clean) throw new InvalidOperationException($"the trails of run {spec.Id} do not verify: {verify}");
         }
-        Console.WriteLine(F($"{(observed ? "on" : "off"),-7}  {(pair < 0 ? "warm" : pair.ToString(CultureInfo.InvariantCulture)),4}  {BenchProcess.Median(measured),15:F2}  {cpuPerRound,12:F2}  {records,7}  {verify}"));
+        Console.WriteLine(BenchProcess.Invariant($"{(observed ? "on" : "off"),-7}  {(pair < 0 ? "warm" : pair.ToString(CultureInfo.InvariantCulture)),4}  {BenchProcess.Median(measured),15:F2}  {cpuPerRound,12:F2}  {records,7}  {verify}"));
         return new RunResult(observed, measured, cpuPerRound);
     }
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An OTLP/HTTP collector stand-in on loopback: reads each export whole, counts it, answers 200 with an empty (valid) protobuf response.</summary>
     private sealed class OtlpSink : IAsyncDisposable

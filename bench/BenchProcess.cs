@@ -17,6 +17,9 @@ internal static class BenchProcess
     public static double DoubleOption(string[] args, string name, double fallback) =>
         StringOption(args, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>The text with numbers in the invariant culture (figures the docs quote).</summary>
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Peak resident set size of this process (VmHWM), in MiB.</summary>
     public static double PeakRssMib() => StatusKib("VmHWM:") is { } kib ? kib / 1024.0 : Environment.WorkingSet / 1048576.0;
 

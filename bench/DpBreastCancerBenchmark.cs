@@ -35,11 +35,11 @@ internal static class DpBreastCancerBenchmark
 
     private static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Int(args, "--rounds", 10);
-        var repeats = Int(args, "--repeats", 5);
-        var seed = Int(args, "--seed", 42);
-        var delta = Double(args, "--delta", 1e-5);
-        var epsilons = (Option(args, "--epsilons") ?? "1,3,8").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var rounds = BenchProcess.IntOption(args, "--rounds", 10);
+        var repeats = BenchProcess.IntOption(args, "--repeats", 5);
+        var seed = BenchProcess.IntOption(args, "--seed", 42);
+        var delta = BenchProcess.DoubleOption(args, "--delta", 1e-5);
+        var epsilons = (BenchProcess.StringOption(args, "--epsilons") ?? "1,3,8").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(e => double.Parse(e, CultureInfo.InvariantCulture)).ToArray();
         if (rounds < 1 || repeats < 1 || epsilons.Length == 0 || epsilons.Any(e => !(e > 0)))
         {
@@ -86,11 +86,11 @@ internal static class DpBreastCancerBenchmark
             var q = Math.Min(1.0, (double)basePlan.BatchSize / smallest);
             var steps = (long)rounds * ((smallest + basePlan.BatchSize - 1) / basePlan.BatchSize);
 
-            Console.WriteLine(Invariant($"Breast Cancer Wisconsin DP-SGD: {data.Count} patients, {test.Count} held out for testing (stratified, seed {seed}); {splits.Train.Count} over {Nodes} hospitals (Dirichlet α = 1)"));
+            Console.WriteLine(BenchProcess.Invariant($"Breast Cancer Wisconsin DP-SGD: {data.Count} patients, {test.Count} held out for testing (stratified, seed {seed}); {splits.Train.Count} over {Nodes} hospitals (Dirichlet α = 1)"));
             for (var i = 0; i < parts.Length; i++)
-                Console.WriteLine(Invariant($"  hospital-{(char)('a' + i)}: {parts[i].Count} patients, {trainCounts[i]} in its training split"));
-            Console.WriteLine(Invariant($"  logistic regression on standardized features, SGD lr 0.5 momentum 0.9, batch 16, 1 local epoch, {rounds} rounds, secure aggregation on, real gRPC on loopback"));
-            Console.WriteLine(Invariant($"  DP-SGD: Poisson sampling, per-sample clip 1; z calibrated for the smallest hospital: q = {q:F4}, {steps} steps, δ = {delta}"));
+                Console.WriteLine(BenchProcess.Invariant($"  hospital-{(char)('a' + i)}: {parts[i].Count} patients, {trainCounts[i]} in its training split"));
+            Console.WriteLine(BenchProcess.Invariant($"  logistic regression on standardized features, SGD lr 0.5 momentum 0.9, batch 16, 1 local epoch, {rounds} rounds, secure aggregation on, real gRPC on loopback"));
+            Console.WriteLine(BenchProcess.Invariant($"  DP-SGD: Poisson sampling, per-sample clip 1; z calibrated for the smallest hospital: q = {q:F4}, {steps} steps, δ = {delta}"));
             Console.WriteLine($"  {repeats} federation(s) per setting; machine: {Environment.ProcessorCount} cores shared with other work");
             Console.WriteLine();
 
@@ -99,7 +99,7 @@ internal static class DpBreastCancerBenchmark
             for (var r = 0; r < repeats; r++)
             {
                 var run = await RunFederationAsync(files, basePlan, test, rounds, $"bcw-nodp-{r}").ConfigureAwait(false);
-                Console.WriteLine(Invariant($"  no DP         run {r}: test accuracy {100 * run.Accuracy:F2} % ({run.Seconds:F1} s)"));
+                Console.WriteLine(BenchProcess.Invariant($"  no DP         run {r}: test accuracy {100 * run.Accuracy:F2} % ({run.Seconds:F1} s)"));
                 reference.Add(run);
             }
             table.Add(("∞ (no DP)", null, reference));
@@ -110,27 +110,27 @@ internal static class DpBreastCancerBenchmark
                 var runs = new List<RunResult>();
                 for (var r = 0; r < repeats; r++)
                 {
-                    var run = await RunFederationAsync(files, plan, test, rounds, Invariant($"bcw-dpsgd-eps{epsilon}-{r}")).ConfigureAwait(false);
-                    Console.WriteLine(Invariant($"  ε = {epsilon,-4} z = {z:F3} run {r}: test accuracy {100 * run.Accuracy:F2} %, nodes report ε = {run.Epsilon:F3} after round {rounds} ({run.Seconds:F1} s)"));
+                    var run = await RunFederationAsync(files, plan, test, rounds, BenchProcess.Invariant($"bcw-dpsgd-eps{epsilon}-{r}")).ConfigureAwait(false);
+                    Console.WriteLine(BenchProcess.Invariant($"  ε = {epsilon,-4} z = {z:F3} run {r}: test accuracy {100 * run.Accuracy:F2} %, nodes report ε = {run.Epsilon:F3} after round {rounds} ({run.Seconds:F1} s)"));
                     runs.Add(run);
                 }
                 table.Add((epsilon.ToString(CultureInfo.InvariantCulture), z, runs));
             }
 
             Console.WriteLine();
-            Console.WriteLine(Invariant($"| target ε | noise multiplier z | ε reported by the nodes (last round) | test accuracy (mean over {repeats}) | runs |"));
+            Console.WriteLine(BenchProcess.Invariant($"| target ε | noise multiplier z | ε reported by the nodes (last round) | test accuracy (mean over {repeats}) | runs |"));
             Console.WriteLine("|---|---|---|---|---|");
             foreach (var (label, z, runs) in table)
             {
                 var mean = runs.Average(x => x.Accuracy);
-                var reported = z is null ? "–" : Invariant($"{runs.Max(x => x.Epsilon):F3}");
-                Console.WriteLine(Invariant($"| {label} | {(z is { } value ? value.ToString("F3", CultureInfo.InvariantCulture) : "0")} | {reported} | {100 * mean:F2} % | {string.Join(", ", runs.Select(x => (100 * x.Accuracy).ToString("F1", CultureInfo.InvariantCulture)))} |"));
+                var reported = z is null ? "–" : BenchProcess.Invariant($"{runs.Max(x => x.Epsilon):F3}");
+                Console.WriteLine(BenchProcess.Invariant($"| {label} | {(z is { } value ? value.ToString("F3", CultureInfo.InvariantCulture) : "0")} | {reported} | {100 * mean:F2} % | {string.Join(", ", runs.Select(x => (100 * x.Accuracy).ToString("F1", CultureInfo.InvariantCulture)))} |"));
             }
             Console.WriteLine();
-            Console.WriteLine(Invariant($"total wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
+            Console.WriteLine(BenchProcess.Invariant($"total wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
             foreach (var (label, z, runs) in table.Where(t => t.Z is not null))
-                Console.WriteLine(Invariant($"bcw_dpsgd_accuracy_eps{label}: {runs.Average(x => x.Accuracy):F4}"));
-            Console.WriteLine(Invariant($"bcw_nodp_accuracy: {reference.Average(x => x.Accuracy):F4}"));
+                Console.WriteLine(BenchProcess.Invariant($"bcw_dpsgd_accuracy_eps{label}: {runs.Average(x => x.Accuracy):F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"bcw_nodp_accuracy: {reference.Average(x => x.Accuracy):F4}"));
             return table.All(t => t.Runs.All(x => x.AllCompleted)) ? 0 : 1;
         }
         finally
@@ -186,18 +186,4 @@ internal static class DpBreastCancerBenchmark
         }
         File.WriteAllText(path, text.ToString());
     }
-
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    private static int Int(string[] args, string name, int fallback) =>
-        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static double Double(string[] args, string name, double fallback) =>
-        Option(args, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

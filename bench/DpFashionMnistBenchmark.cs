@@ -67,7 +67,7 @@ internal static class DpFashionMnistBenchmark
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
-        var directory = Option(args, "--data-dir") ?? FashionMnistFiles.DefaultDirectory;
+        var directory = BenchProcess.StringOption(args, "--data-dir") ?? FashionMnistFiles.DefaultDirectory;
         var started = Stopwatch.GetTimestamp();
         if (FashionMnistFiles.TryLoad(directory) is not { } files) return 1;
 
@@ -89,9 +89,9 @@ internal static class DpFashionMnistBenchmark
         var d = initial.Length;
         var sizes = parts.Select(p => p.Count).Order().ToArray();
 
-        Console.WriteLine(Invariant($"Fashion-MNIST client-level DP: {train.Count} training images over {settings.Clients} clients ({(settings.Alpha > 0 ? $"Dirichlet α = {settings.Alpha}" : "IID")}, seed {settings.Seed}; {sizes[0]}–{sizes[^1]} images, median {sizes[sizes.Length / 2]}), {test.Count} test images"));
-        Console.WriteLine(Invariant($"  logistic regression (d = {d}), SGD lr {settings.LearningRate}, batch {settings.BatchSize}, 1 local epoch, FedAvg of all {settings.Clients} clients (server learning rate {settings.ServerLearningRate}), {settings.Rounds} rounds, clip C = {settings.Clip}"));
-        Console.WriteLine(Invariant($"  distributed: {settings.WordBits}-bit words, randomized Hadamard rotation, full SecAgg (k = {settings.Clients - 1}), threshold t = min cohort = {settings.MinNodes}; δ = {settings.Delta}; {settings.Repeats} noise draw(s) per distributed run, {settings.CentralRepeats} per central one"));
+        Console.WriteLine(BenchProcess.Invariant($"Fashion-MNIST client-level DP: {train.Count} training images over {settings.Clients} clients ({(settings.Alpha > 0 ? $"Dirichlet α = {settings.Alpha}" : "IID")}, seed {settings.Seed}; {sizes[0]}–{sizes[^1]} images, median {sizes[sizes.Length / 2]}), {test.Count} test images"));
+        Console.WriteLine(BenchProcess.Invariant($"  logistic regression (d = {d}), SGD lr {settings.LearningRate}, batch {settings.BatchSize}, 1 local epoch, FedAvg of all {settings.Clients} clients (server learning rate {settings.ServerLearningRate}), {settings.Rounds} rounds, clip C = {settings.Clip}"));
+        Console.WriteLine(BenchProcess.Invariant($"  distributed: {settings.WordBits}-bit words, randomized Hadamard rotation, full SecAgg (k = {settings.Clients - 1}), threshold t = min cohort = {settings.MinNodes}; δ = {settings.Delta}; {settings.Repeats} noise draw(s) per distributed run, {settings.CentralRepeats} per central one"));
         Console.WriteLine($"  machine: {Environment.ProcessorCount} cores shared with other work (timings are noisy), .NET {Environment.Version}");
         Console.WriteLine();
 
@@ -116,9 +116,9 @@ internal static class DpFashionMnistBenchmark
             var achieved = DistributedDiscreteGaussian.Epsilon(settings.Rounds * dp.RhoPerRound, settings.Delta);
             var epsilon100 = DistributedDiscreteGaussian.Epsilon(
                 settings.Rounds * DistributedDiscreteGaussian.Rho(config.L2Sensitivity, sigmaNode, settings.Clients, config.PaddedDimension), settings.Delta);
-            Console.WriteLine(Invariant($"ε target {epsilon}: z = {dp.NoiseMultiplier:F3}, scale = {config.Scale:F1} units per 1.0 (s·C = {config.Scale * settings.Clip:F0}, Δ₂ = {config.L2Sensitivity:F0} with the rounding slack √D = {Math.Sqrt(config.PaddedDimension):F1}), σ_node = {sigmaNode:F1}, D = {config.PaddedDimension}"));
-            Console.WriteLine(Invariant($"  ε achieved {achieved:F3} with {dp.MinNodes} survivors ({epsilon100:F3} when all {settings.Clients} survive); |sum| ≤ {config.MaxAbsSum(settings.Clients)} < 2^{settings.WordBits - 1}, per-node |x| ≤ {config.MaxAbsInput}"));
-            Console.WriteLine(Invariant($"  σ per coordinate of the average: {sigmaCentral:E3} (z·C/n for the ideal trusted server: {idealSigma:E3}, z_c = {idealZ:F3})"));
+            Console.WriteLine(BenchProcess.Invariant($"ε target {epsilon}: z = {dp.NoiseMultiplier:F3}, scale = {config.Scale:F1} units per 1.0 (s·C = {config.Scale * settings.Clip:F0}, Δ₂ = {config.L2Sensitivity:F0} with the rounding slack √D = {Math.Sqrt(config.PaddedDimension):F1}), σ_node = {sigmaNode:F1}, D = {config.PaddedDimension}"));
+            Console.WriteLine(BenchProcess.Invariant($"  ε achieved {achieved:F3} with {dp.MinNodes} survivors ({epsilon100:F3} when all {settings.Clients} survive); |sum| ≤ {config.MaxAbsSum(settings.Clients)} < 2^{settings.WordBits - 1}, per-node |x| ≤ {config.MaxAbsInput}"));
+            Console.WriteLine(BenchProcess.Invariant($"  σ per coordinate of the average: {sigmaCentral:E3} (z·C/n for the ideal trusted server: {idealSigma:E3}, z_c = {idealZ:F3})"));
             var dist = new List<RunResult>();
             var central = new List<RunResult>();
             var ideal = new List<RunResult>();
@@ -145,7 +145,7 @@ internal static class DpFashionMnistBenchmark
             Console.WriteLine();
         }
 
-        Console.WriteLine(Invariant($"Test accuracy after {settings.Rounds} rounds (mean ± sd over {settings.Repeats} distributed and {settings.CentralRepeats} central noise draws); {settings.WordBits} bits per coordinate in the distributed runs"));
+        Console.WriteLine(BenchProcess.Invariant($"Test accuracy after {settings.Rounds} rounds (mean ± sd over {settings.Repeats} distributed and {settings.CentralRepeats} central noise draws); {settings.WordBits} bits per coordinate in the distributed runs"));
         Console.WriteLine(settings.Ideal
             ? "| ε target | ε achieved (t survivors / all) | z | σ of the average | distributed | central, same σ | gap ± SE (points) | ideal central σ | ideal central | distributed round |"
             : "| ε target | ε achieved (t survivors / all) | z | σ of the average | distributed | central, same σ | gap ± SE (points) | distributed round |");
@@ -155,24 +155,24 @@ internal static class DpFashionMnistBenchmark
             var row = rows[i];
             var a = Mean(row.Dist, r => r.Accuracy);
             var b = Mean(row.Central, r => r.Accuracy);
-            var line = Invariant($"| {settings.Epsilons[i]} | {row.Epsilon:F2} / {row.Epsilon100:F2} | {row.Dp.NoiseMultiplier:F2} | {row.SigmaCentral:E2} | {Percent(row.Dist)} | {Percent(row.Central)} | {100 * (a - b):+0.00;-0.00} ± {100 * GapError(row.Dist, row.Central):F2} |");
-            if (settings.Ideal) line += Invariant($" {row.IdealSigma:E2} | {Percent(row.Ideal)} |");
-            line += Invariant($" {Mean(row.Dist, r => r.MeanRoundSeconds):F2} s |");
+            var line = BenchProcess.Invariant($"| {settings.Epsilons[i]} | {row.Epsilon:F2} / {row.Epsilon100:F2} | {row.Dp.NoiseMultiplier:F2} | {row.SigmaCentral:E2} | {Percent(row.Dist)} | {Percent(row.Central)} | {100 * (a - b):+0.00;-0.00} ± {100 * GapError(row.Dist, row.Central):F2} |");
+            if (settings.Ideal) line += BenchProcess.Invariant($" {row.IdealSigma:E2} | {Percent(row.Ideal)} |");
+            line += BenchProcess.Invariant($" {Mean(row.Dist, r => r.MeanRoundSeconds):F2} s |");
             Console.WriteLine(line);
         }
-        if (reference is not null) Console.WriteLine(Invariant($"| ∞ (no noise, clipped) | | | 0 | | {100 * reference.Accuracy:F2} % | | | reference round {reference.MeanRoundSeconds:F2} s |"));
+        if (reference is not null) Console.WriteLine(BenchProcess.Invariant($"| ∞ (no noise, clipped) | | | 0 | | {100 * reference.Accuracy:F2} % | | | reference round {reference.MeanRoundSeconds:F2} s |"));
         Console.WriteLine();
-        Console.WriteLine(Invariant($"total wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
+        Console.WriteLine(BenchProcess.Invariant($"total wall time: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"));
         var last = Array.IndexOf(settings.Epsilons, 10.0);
         if (last < 0) last = rows.Count - 1;
         if (last >= 0)
         {
             var a = Mean(rows[last].Dist, r => r.Accuracy);
             var b = Mean(rows[last].Central, r => r.Accuracy);
-            var tag = settings.Epsilons[last] == 10 ? "eps10" : Invariant($"eps{settings.Epsilons[last]}");
-            Console.WriteLine(Invariant($"fmnist_dp_accuracy_{tag}: {a:F4}"));
-            Console.WriteLine(Invariant($"fmnist_central_accuracy_{tag}: {b:F4}"));
-            Console.WriteLine(Invariant($"fmnist_dp_gap_points: {100 * Math.Abs(a - b):F2}"));
+            var tag = settings.Epsilons[last] == 10 ? "eps10" : BenchProcess.Invariant($"eps{settings.Epsilons[last]}");
+            Console.WriteLine(BenchProcess.Invariant($"fmnist_dp_accuracy_{tag}: {a:F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"fmnist_central_accuracy_{tag}: {b:F4}"));
+            Console.WriteLine(BenchProcess.Invariant($"fmnist_dp_gap_points: {100 * Math.Abs(a - b):F2}"));
         }
         return 0;
     }
@@ -194,13 +194,13 @@ internal static class DpFashionMnistBenchmark
     {
         if (runs.Count == 0) return "–";
         var mean = 100 * runs.Average(r => r.Accuracy);
-        if (runs.Count == 1) return Invariant($"{mean:F2} %");
+        if (runs.Count == 1) return BenchProcess.Invariant($"{mean:F2} %");
         var sd = 100 * Sd(runs);
-        return Invariant($"{mean:F2} ± {sd:F2} %");
+        return BenchProcess.Invariant($"{mean:F2} ± {sd:F2} %");
     }
 
     private static void Report(RunResult r, string name, int repeat) =>
-        Console.WriteLine(Invariant($"  {name,-14} draw {repeat}: test accuracy {100 * r.Accuracy:F2} %, round {r.MeanRoundSeconds:F2} s (training {r.MeanTrainSeconds:F2} s, clip/encode {r.MeanEncodeSeconds:F2} s, aggregation {r.MeanAggregateSeconds:F2} s), update norm median {r.MedianUpdateNorm:F2}, {100 * r.ClippedFraction:F0} % clipped{(double.IsNaN(r.MeasuredSigma) ? "" : $", measured σ of the average's noise {r.MeasuredSigma:E3}")}"));
+        Console.WriteLine(BenchProcess.Invariant($"  {name,-14} draw {repeat}: test accuracy {100 * r.Accuracy:F2} %, round {r.MeanRoundSeconds:F2} s (training {r.MeanTrainSeconds:F2} s, clip/encode {r.MeanEncodeSeconds:F2} s, aggregation {r.MeanAggregateSeconds:F2} s), update norm median {r.MedianUpdateNorm:F2}, {100 * r.ClippedFraction:F0} % clipped{(double.IsNaN(r.MeasuredSigma) ? "" : $", measured σ of the average's noise {r.MeasuredSigma:E3}")}"));
 
     /// <summary>T rounds of FedAvg over every client, aggregated as <paramref name="variant"/> says; test accuracy at the end.</summary>
     private static RunResult RunVariant(Variant variant, Settings settings, LocalTrainer trainer, float[] initial, LabeledDataset[] parts, LabeledDataset test, int noiseSeed)
@@ -352,23 +352,23 @@ internal static class DpFashionMnistBenchmark
 
     private static Settings Parse(string[] args)
     {
-        var epsilons = (Option(args, "--epsilons") ?? "2,5,10").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var epsilons = (BenchProcess.StringOption(args, "--epsilons") ?? "2,5,10").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(e => double.Parse(e, CultureInfo.InvariantCulture)).ToArray();
         var settings = new Settings(
-            Rounds: Int(args, "--rounds", 10),
-            Clients: Int(args, "--clients", 100),
+            Rounds: BenchProcess.IntOption(args, "--rounds", 10),
+            Clients: BenchProcess.IntOption(args, "--clients", 100),
             Epsilons: epsilons,
-            Delta: Double(args, "--delta", 1e-5),
-            Clip: Double(args, "--clip", 0.3),
-            MinNodes: Int(args, "--min-nodes", -1),
-            Alpha: Double(args, "--alpha", 1.0),
-            LearningRate: Double(args, "--lr", 0.1),
-            ServerLearningRate: Double(args, "--server-lr", 2.0),
-            BatchSize: Int(args, "--batch", 32),
-            Repeats: Int(args, "--repeats", 1),
-            CentralRepeats: Int(args, "--central-repeats", -1),
-            WordBits: Int(args, "--word-bits", 16),
-            Seed: Int(args, "--seed", 1),
+            Delta: BenchProcess.DoubleOption(args, "--delta", 1e-5),
+            Clip: BenchProcess.DoubleOption(args, "--clip", 0.3),
+            MinNodes: BenchProcess.IntOption(args, "--min-nodes", -1),
+            Alpha: BenchProcess.DoubleOption(args, "--alpha", 1.0),
+            LearningRate: BenchProcess.DoubleOption(args, "--lr", 0.1),
+            ServerLearningRate: BenchProcess.DoubleOption(args, "--server-lr", 2.0),
+            BatchSize: BenchProcess.IntOption(args, "--batch", 32),
+            Repeats: BenchProcess.IntOption(args, "--repeats", 1),
+            CentralRepeats: BenchProcess.IntOption(args, "--central-repeats", -1),
+            WordBits: BenchProcess.IntOption(args, "--word-bits", 16),
+            Seed: BenchProcess.IntOption(args, "--seed", 1),
             Ideal: args.Contains("--ideal"),
             Reference: !args.Contains("--no-reference"),
             CentralOnly: args.Contains("--central-only"));
@@ -381,18 +381,4 @@ internal static class DpFashionMnistBenchmark
             throw new ArgumentException($"--min-nodes {settings.MinNodes} must be more than half of the {settings.Clients} clients (the SecAgg threshold) and at most all of them");
         return settings;
     }
-
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    private static int Int(string[] args, string name, int fallback) =>
-        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static double Double(string[] args, string name, double fallback) =>
-        Option(args, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
