@@ -148,8 +148,11 @@ public sealed class NodeConnection(
                 var outcome = envelope.RoundOutcome;
                 NodeLog.RoundEnded(logger, outcome.ExperimentId, outcome.Round, outcome.Completed, outcome.GlobalModelSha256);
                 // The rounds metric counts training rounds, like the researcher's: round 0 is the feature-statistics round.
-                if (outcome.Round > 0 && !outcome.Completed) FederationTelemetry.RoundAborted(AuditRoles.Node, nodeId: identity.Id);
-                else if (outcome.Round > 0 && outcome.Survivors.Contains(identity.Id)) FederationTelemetry.RoundCompleted(AuditRoles.Node, identity.Id);
+                if (outcome.Round > 0)
+                {
+                    if (!outcome.Completed) FederationTelemetry.RoundAborted(AuditRoles.Node, nodeId: identity.Id);
+                    else if (outcome.Survivors.Contains(identity.Id)) FederationTelemetry.RoundCompleted(AuditRoles.Node, identity.Id);
+                }
                 if (_audit is not null && outcome.Completed && _auditedRound is { } audited && (audited.Experiment, audited.Round) == (outcome.ExperimentId, outcome.Round)
                     && outcome.Survivors.Contains(identity.Id))
                 {

@@ -19,8 +19,8 @@ public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEven
 
     public override void OnStart(Activity data)
     {
-        // The sampler already keeps audit spans record-only, but an activity inherits its parent's "recorded" flag:
-        // under a sampled stage span it would reach the exporters anyway. Exporters skip spans that are not recorded.
+        // The trail is the audit spans' export, and they are most of a round's spans: exporters skip spans that are not
+        // marked recorded. (A sampler could not keep them out: an activity inherits its parent's "recorded" flag.)
         if (!exportAuditEvents && data.GetTagItem(TelemetryTags.AuditEvent) is not null)
             data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
     }

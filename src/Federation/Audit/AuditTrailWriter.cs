@@ -116,29 +116,30 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     /// <exception cref="InvalidOperationException">An earlier write failed: the trail's end is unknown, so nothing more is appended.</exception>
     public IReadOnlyList<AuditRecord> AppendBatch(IReadOnlyList<AuditEntry> entries)
     {
-        Validate(entries);
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries) Validate(entry);
         return entries.Count == 0 ? [] : Write(entries, collect: true)!;
     }
 
-    /// <summary><see cref="AppendBatch"/> without building the records to return (the background sink's path).</summary>
-    internal void AppendBatchQuietly(IReadOnlyList<AuditEntry> entries)
+    /// <summary>
+    /// <see cref="AppendBatch"/> for entries the caller has already checked with <see cref="Validate"/> (the background
+    /// sink, at the moment each was queued), without building the records to return.
+    /// </summary>
+    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries)
     {
-        Validate(entries);
         if (entries.Count > 0) Write(entries, collect: false);
     }
 
-    private static void Validate(IReadOnlyList<AuditEntry> entries)
+    /// <summary>Throws unless <paramref name="entry"/> can be appended: a known event other than the header's, no null attribute.</summary>
+    /// <exception cref="ArgumentException">The event is not in <see cref="AuditEvents"/> (or is the header's), or an attribute is null.</exception>
+    internal static void Validate(AuditEntry entry)
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries)
-        {
-            ArgumentNullException.ThrowIfNull(entry);
-            ArgumentNullException.ThrowIfNull(entry.Event);
-            ArgumentNullException.ThrowIfNull(entry.Attrs);
-            if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
-                throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entries));
-            foreach (var (key, value) in entry.Attrs) ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
-        }
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.Event);
+        ArgumentNullException.ThrowIfNull(entry.Attrs);
+        if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
+            throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entry));
+        foreach (var (key, value) in entry.Attrs) ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
     }
 
     private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
@@ -149,7 +150,8 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             if (_failure is not null) throw new InvalidOperationException($"an earlier write to audit trail '{Path}' failed: {_failure.Message}", _failure);
             var count = entries.Count;
             var seal = _nextSeq + count - 1;
-            var records = collect ? new AuditRecord[count] : null;
+            // For the records returned: each one's prev and time, to build them once the signature is known.
+            var fields = collect ? new (string Prev, string Time)[count] : null;
             // The signed bytes of the whole batch go into one reused buffer; each record's prev is the hash of the one before.
             _signed.ResetWrittenCount();
             var ends = new int[count];
@@ -162,11 +164,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             {
                 var entry = entries[i];
                 var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
-                if (collect)
-                {
-                    records![i] = new AuditRecord(_nextSeq + i, prev.ToString(), time[..timeLength].ToString(), ParticipantId, entry.Event, entry.Experiment, entry.Round,
-                        entry.Session, new SortedDictionary<string, string>(entry.Attrs.ToDictionary(), StringComparer.Ordinal), seal, "");
-                }
+                if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
                 _json.Reset(_signed);
                 AuditJson.WriteSigned(_json, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
@@ -196,13 +194,11 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 _failure = ex;
                 throw;
             }
+            var first = _nextSeq;
             _prev = prev.ToString();
             _nextSeq += count;
-            if (records is not null)
-            {
-                for (var i = 0; i < count; i++) records[i] = records[i] with { Sig = sig };
-            }
-            return records;
+            return fields?.Select((f, i) => new AuditRecord(first + i, f.Prev, f.Time, ParticipantId, entries[i].Event, entries[i].Experiment, entries[i].Round,
+                entries[i].Session, new SortedDictionary<string, string>(entries[i].Attrs.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal), seal, sig)).ToArray();
         }
     }
 

@@ -39,12 +39,18 @@ public sealed class AuditTrails : IDisposable
     public bool TryGet(string participantId, string runId, out IAuditSink sink) => _sinks.TryGetValue((participantId, runId), out sink!);
 
     /// <summary>The usual file name of a participant's trail: its id with unsafe characters replaced, then <c>.audit.jsonl</c>.</summary>
-    public static string FileName(string participantId)
+    public static string FileName(string participantId) => SafeId(participantId) + Suffix;
+
+    private const string Suffix = ".audit.jsonl";
+
+    private static string SafeId(string participantId)
     {
         ArgumentException.ThrowIfNullOrEmpty(participantId);
-        var safe = participantId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return new string(safe) + ".audit.jsonl";
+        return new string(participantId.Select(c => IsSafe(c) ? c : '_').ToArray());
     }
+
+    // The characters a trail's file name keeps from an id (others become '_'), and all a run id may hold.
+    private static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 
     /// <summary>
     /// The file name of a node's trail for one run: <c>NODE.RUN.audit.jsonl</c> (the node id as in <see cref="FileName(string)"/>).
@@ -54,7 +60,7 @@ public sealed class AuditTrails : IDisposable
     public static string FileName(string participantId, string runId)
     {
         if (!IsValidRunId(runId)) throw new ArgumentException(InvalidRunIdMessage(runId), nameof(runId));
-        return FileName(participantId)[..^".audit.jsonl".Length] + "." + runId + ".audit.jsonl";
+        return SafeId(participantId) + "." + runId + Suffix;
     }
 
     /// <summary>Longest run id accepted.</summary>
@@ -66,7 +72,7 @@ public sealed class AuditTrails : IDisposable
     /// </summary>
     public static bool IsValidRunId(string? runId) =>
         !string.IsNullOrEmpty(runId) && runId.Length <= MaxRunIdLength && char.IsAsciiLetterOrDigit(runId[0])
-        && runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        && runId.All(IsSafe);
 
     /// <summary>Why <paramref name="runId"/> is not a valid run id, for error messages.</summary>
     public static string InvalidRunIdMessage(string? runId)

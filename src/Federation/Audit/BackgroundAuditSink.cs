@@ -44,28 +44,23 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
 
     public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
     {
-        ArgumentNullException.ThrowIfNull(@event);
         ArgumentNullException.ThrowIfNull(attrs);
-        if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
-        if (!AuditEvents.IsKnown(@event) || @event == AuditEvents.TrailStart)
-            throw new ArgumentException($"'{@event}' is not an audit event that can be appended", nameof(@event));
-        Enqueue(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal), _time.GetUtcNow()));
+        Append(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal)));
     }
 
     /// <summary>Queues an event given whole (stamped now if it has no time); its attributes must not change afterwards.</summary>
+    /// <exception cref="ArgumentException">The event cannot be appended (<see cref="AuditTrailWriter.AppendBatch"/>): refused here, on the caller's thread.</exception>
     public void Append(AuditEntry entry)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
-        if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
-            throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entry));
-        Enqueue(entry.Time is null ? entry with { Time = _time.GetUtcNow() } : entry);
+        ThrowIfFailed();
+        AuditTrailWriter.Validate(entry);
+        if (!_queue.Writer.TryWrite(new Pending(entry.Time is null ? entry with { Time = _time.GetUtcNow() } : entry, null)))
+            throw new ObjectDisposedException(nameof(BackgroundAuditSink));
     }
 
-    private void Enqueue(AuditEntry entry)
+    private void ThrowIfFailed()
     {
-        if (!_queue.Writer.TryWrite(new Pending(entry, null)))
-            throw new ObjectDisposedException(nameof(BackgroundAuditSink));
+        if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
     }
 
     /// <summary>Waits until every event queued so far is in the trail (sealed and flushed).</summary>
@@ -105,9 +100,9 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         {
             try
             {
-                _writer.AppendBatchQuietly(batch);
+                _writer.AppendValidatedBatch(batch);
             }
-            catch (Exception ex) when (ex is IOException or ArgumentException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
             {
                 _failure = ex;
             }
@@ -125,7 +120,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         await _drain.ConfigureAwait(false);
         _writer.Dispose();
         _urgent.Dispose();
-        if (_failure is { } failure) throw new InvalidOperationException($"the audit trail of '{ParticipantId}' failed: {failure.Message}", failure);
+        ThrowIfFailed();
     }
 
     private sealed record Pending(AuditEntry? Entry, TaskCompletionSource? Flushed);

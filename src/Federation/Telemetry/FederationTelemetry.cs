@@ -111,14 +111,14 @@ public static class FederationTelemetry
     public static Activity? RecordAuditEvent(string participant, string run, Audit.AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        ReadOnlySpan<KeyValuePair<string, object?>> tags =
+        KeyValuePair<string, object?>[] tags =
         [
             new(TelemetryTags.AuditEvent, entry.Event),
             new(TelemetryTags.AuditParticipant, participant),
             new(TelemetryTags.AuditRun, run),
         ];
         var name = AuditSpanNames.GetOrAdd(entry.Event, e => "audit " + e);
-        var activity = ActivitySource.StartActivity(ActivityKind.Internal, parentContext: default, tags.ToArray(), name: name);
+        var activity = ActivitySource.StartActivity(ActivityKind.Internal, parentContext: default, tags, name: name);
         if (activity is null) return null;
         activity.SetCustomProperty(AuditEntryProperty, entry);
         if (activity.Recorded)

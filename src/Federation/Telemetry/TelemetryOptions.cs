@@ -38,8 +38,8 @@ public sealed record TelemetryOptions
 
     /// <summary>
     /// Write the audit trails from the spans: adds <see cref="Audit.AuditTrailProcessor"/> over the
-    /// <see cref="Audit.AuditTrails"/> singleton (into which the host adds its participants' writers) and
-    /// samples every federation span, since a dropped span would be a missing record. <value>Default false.</value>
+    /// <see cref="Audit.AuditTrails"/> singleton (into which the host adds its participants' writers). Every federation
+    /// span is sampled in any case, so no audit span is dropped. <value>Default false.</value>
     /// </summary>
     public bool AuditTrail { get; init; }
 

@@ -39,20 +39,20 @@ public static class TelemetryServiceCollectionExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(FederationTelemetry.Name);
-                tracing.SetSampler(new FederationSampler(options.ExportAuditEvents));
+                // Every federation span, whatever its parent: the gRPC stream's ASP.NET Core and HttpClient activities are
+                // unsampled, and the SDK's parent-based default would drop the spans under them (and audit spans with them).
+                tracing.SetSampler(new AlwaysOnSampler());
                 if (options.AuditTrail) tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>(), options.ExportAuditEvents));
-                if (options.Participant is { } participant && (options.Otlp || options.Console))
+                if (options.Otlp || options.Console)
                 {
-                    // The usual exporters, built as AddOtlpExporter/AddConsoleExporter build them (OTLP from the OTEL_* variables), behind the filter.
+                    // The usual exporters, built as AddOtlpExporter/AddConsoleExporter build them (OTLP from the OTEL_* variables),
+                    // behind the filter that keeps other participants' spans out when the process hosts several.
                     var exporters = new List<BaseProcessor<Activity>>();
                     if (options.Otlp) exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions())));
                     if (options.Console) exporters.Add(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
-                    tracing.AddProcessor(new OwnSpansExportProcessor(participant, exporters));
-                }
-                else
-                {
-                    if (options.Otlp) tracing.AddOtlpExporter();
-                    if (options.Console) tracing.AddConsoleExporter();
+                    tracing.AddProcessor(options.Participant is { } participant
+                        ? new OwnSpansExportProcessor(participant, exporters)
+                        : new CompositeProcessor<Activity>(exporters));
                 }
             })
             .WithMetrics(metrics =>
@@ -76,6 +76,26 @@ public static class TelemetryServiceCollectionExtensions
                 }
             });
         return services;
+    }
+
+    /// <summary>
+    /// Telemetry for the host of one participant: registered when it keeps an audit trail (fed from its spans, so the
+    /// pipeline is needed even without an exporter) or when <paramref name="configured"/> turns an exporter on; nothing
+    /// otherwise. Its spans are marked as <paramref name="participant"/>'s (<see cref="TelemetryOptions.Participant"/>).
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configured">The host's telemetry settings, if any.</param>
+    /// <param name="participant">The node or researcher id.</param>
+    /// <param name="serviceName">The service name when <paramref name="configured"/> is null.</param>
+    /// <param name="auditTrail">Whether the host writes audit trails.</param>
+    /// <param name="prometheusListener">As in <see cref="AddFedBioMedTelemetry(IServiceCollection, TelemetryOptions, bool)"/>.</param>
+    public static IServiceCollection AddFedBioMedTelemetry(this IServiceCollection services, TelemetryOptions? configured, string participant, string serviceName,
+        bool auditTrail, bool prometheusListener = false)
+    {
+        if (!auditTrail && configured is not ({ Otlp: true } or { Console: true } or { Prometheus: true })) return services;
+        var options = configured ?? new TelemetryOptions { ServiceName = serviceName };
+        if (auditTrail) options = options with { AuditTrail = true };
+        return services.AddFedBioMedTelemetry(options with { Participant = participant }, prometheusListener);
     }
 
     /// <summary>Maps the Prometheus scrape endpoint at <see cref="TelemetryOptions.PrometheusPath"/> when it is turned on.</summary>

@@ -16,14 +16,13 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ActivityAuditSink? _open;
-    private string? _openRun;
     private bool _disposed;
 
     /// <summary>Whether the node keeps trails (<see cref="NodeOptions.AuditDirectory"/> is set).</summary>
     public bool Enabled => options.AuditDirectory is not null;
 
     /// <summary>The run whose trail is open, if any.</summary>
-    public string? OpenRunId => Volatile.Read(ref _openRun);
+    public string? OpenRunId => Volatile.Read(ref _open)?.RunId;
 
     /// <summary>Where the trail of run <paramref name="runId"/> is kept.</summary>
     /// <exception cref="InvalidOperationException">Auditing is off.</exception>
@@ -46,16 +45,16 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_open is not null && _openRun == runId) return _open;
+            if (_open is { } open && open.RunId == runId) return open;
             await CloseCoreAsync().ConfigureAwait(false);
             Directory.CreateDirectory(directory);
             var writer = new AuditTrailWriter(path, identity.Id, identity.Sign, identity.PublicKey, runId, time, new AuditTrailOptions { Role = AuditRoles.Node });
             // Only a trail that holds nothing but its header is new: it gets the policy before anything else.
             if (writer.NextSeq == 1) new AuditRecorder(writer).Policy(NodeServiceCollectionExtensions.PolicyOf(options));
             registry.Add(new BackgroundAuditSink(writer, timeProvider: time));
-            _open = new ActivityAuditSink(identity.Id, runId);
-            Volatile.Write(ref _openRun, runId);
-            return _open;
+            var sink = new ActivityAuditSink(identity.Id, runId);
+            Volatile.Write(ref _open, sink);
+            return sink;
         }
         finally
         {
@@ -80,8 +79,7 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
     private async Task CloseCoreAsync()
     {
         var open = _open;
-        _open = null;
-        Volatile.Write(ref _openRun, null);
+        Volatile.Write(ref _open, null);
         if (open is not null && registry.TryRemove(open.ParticipantId, open.RunId, out var trail) && trail is IAsyncDisposable closing)
             await closing.DisposeAsync().ConfigureAwait(false);
     }

@@ -46,10 +46,7 @@ public static class NodeServiceCollectionExtensions
         services.TryAddTransient<NodeConnection>();
         // The node has no HTTP server of its own: its Prometheus endpoint (opt-in) is an HttpListener at Telemetry:PrometheusUrl.
         // Auditing needs the OpenTelemetry pipeline too: the trails are fed from the spans.
-        if (options.AuditDirectory is not null)
-            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-node" }) with { AuditTrail = true, Participant = options.NodeId }, prometheusListener: true);
-        else if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
-            services.AddFedBioMedTelemetry(telemetry with { Participant = options.NodeId }, prometheusListener: true);
+        services.AddFedBioMedTelemetry(options.Telemetry, options.NodeId, "fedbiomed-node", auditTrail: options.AuditDirectory is not null, prometheusListener: true);
         services.AddHostedService(sp => new NodeWorker(sp, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NodeWorker>>())
         {
             HttpHandler = sp.GetService<HttpMessageHandler>(),

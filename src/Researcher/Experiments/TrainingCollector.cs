@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FedBioMed.Federation.Audit;
 using FedBioMed.Federation.Wire;
 using FedBioMed.Researcher.Transport;
@@ -87,9 +86,10 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
                         if (assembler.Add(envelope.Chunk) is { } payload)
                         {
                             plain[id] = payload;
-                            // The digest of what arrived (the node's trail records what it sent).
+                            // The digest of what arrived: the assembler has checked that the last chunk's SHA-256 is the payload's
+                            // (the node's trail records what it sent).
                             audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
-                                AuditDigest.PlainUpdate(request.ExperimentId, request.Round, id, SHA256.HashData(payload)), id, payload.Length);
+                                AuditDigest.PlainUpdate(request.ExperimentId, request.Round, id, envelope.Chunk.Sha256.Span), id, payload.Length);
                         }
                     }
                     catch (InvalidDataException bad)

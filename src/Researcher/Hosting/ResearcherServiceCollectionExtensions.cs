@@ -39,14 +39,12 @@ public static class ResearcherServiceCollectionExtensions
                 return trails;
             });
             services.TryAddSingleton<IAuditSink>(_ => new ActivityAuditSink(options.ResearcherId, options.AuditRunId));
-            services.AddFedBioMedTelemetry((options.Telemetry ?? new TelemetryOptions { ServiceName = "fedbiomed-researcher" }) with { AuditTrail = true, Participant = options.ResearcherId });
         }
         else
         {
             services.TryAddSingleton<IAuditSink>(NullAuditSink.Instance);
-            if (options.Telemetry is { } telemetry && (telemetry.Otlp || telemetry.Console || telemetry.Prometheus))
-                services.AddFedBioMedTelemetry(telemetry with { Participant = options.ResearcherId });
         }
+        services.AddFedBioMedTelemetry(options.Telemetry, options.ResearcherId, "fedbiomed-researcher", auditTrail: options.AuditDirectory is not null);
         services.TryAddSingleton<ExperimentRunner>();
         return services;
     }

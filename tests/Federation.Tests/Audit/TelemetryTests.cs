@@ -102,9 +102,9 @@ public sealed class TelemetryTests
         var experiment = "own-spans-" + Guid.NewGuid().ToString("N");
         var toA = new CollectingExporter(experiment);
         var toB = new CollectingExporter(experiment);
-        using (var providerA = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new FederationSampler(false))
+        using (var providerA = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new AlwaysOnSampler())
             .AddProcessor(new OwnSpansExportProcessor("part-a", [new OpenTelemetry.SimpleActivityExportProcessor(toA)])).Build())
-        using (var providerB = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new FederationSampler(false))
+        using (var providerB = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new AlwaysOnSampler())
             .AddProcessor(new OwnSpansExportProcessor("part-b", [new OpenTelemetry.SimpleActivityExportProcessor(toB)])).Build())
         {
             await Task.Run(() =>
@@ -129,7 +129,7 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public void FederationSampler_SamplesFederationSpansUnderAnUnsampledParent_AndKeepsAuditSpansRecordOnly()
+    public void AlwaysOnSampler_SamplesFederationSpansUnderAnUnsampledParent_AndTheTrailProcessorKeepsAuditSpansFromExporters()
     {
         var experiment = "sampler-" + Guid.NewGuid().ToString("N");
         var exported = new CollectingExporter(experiment);
@@ -137,7 +137,7 @@ public sealed class TelemetryTests
         using var identity = NodeIdentity.Generate("sampled-node");
         using var trails = new AuditTrails();
         trails.Add(new AuditTrailWriter(dir.File("t.jsonl"), "sampled-node", identity.Sign, identity.PublicKey, "run-s", new StepClock()));
-        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new FederationSampler(false))
+        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new AlwaysOnSampler())
             .AddProcessor(new AuditTrailProcessor(trails)).AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(exported)).Build())
         {
             // What ASP.NET Core and HttpClient leave as Activity.Current around the gRPC stream: an activity nobody sampled.

@@ -5,7 +5,7 @@ namespace FedBioMed.Federation.Audit.Internal;
 
 /// <summary>
 /// One line of a trail file as read: its text, the record it parses to (if any) with its signed bytes, and
-/// <c>Hash</c>, the SHA-256 of those signed bytes that the next record's <c>prev</c> must carry (of the raw line when it does not parse).
+/// <c>Hash</c>, the SHA-256 of those signed bytes that the next record's <c>prev</c> must carry (empty when the line does not parse).
 /// </summary>
 internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error, byte[]? SignedBytes = null);
 
@@ -49,7 +49,6 @@ internal sealed class TrailFile
 
     private static TrailLine ParseLine(int number, ReadOnlySpan<byte> bytes)
     {
-        var rawHash = HashHex(bytes);
         string text;
         try
         {
@@ -57,9 +56,9 @@ internal sealed class TrailFile
         }
         catch (DecoderFallbackException)
         {
-            return new TrailLine(number, "", rawHash, null, "not valid UTF-8");
+            return new TrailLine(number, "", "", null, "not valid UTF-8");
         }
         var record = AuditJson.TryParse(text, out var error, out var signedBytes);
-        return new TrailLine(number, text, signedBytes is null ? rawHash : HashHex(signedBytes), record, error, signedBytes);
+        return new TrailLine(number, text, signedBytes is null ? "" : HashHex(signedBytes), record, error, signedBytes);
     }
 }

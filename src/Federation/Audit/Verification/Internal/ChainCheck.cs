@@ -44,7 +44,7 @@ internal static class ChainCheck
                 trail.Valid.Add(record);
         }
 
-        CheckSequence(file, authentic, Report);
+        CheckSequence(file, bySeq, authentic, Report);
         if (file.TornLineNumber is { } torn)
             Report(AuditRules.Torn, null, $"line {torn} is incomplete (no newline): the writer stopped in the middle of a record");
         trail.Valid.Sort((a, b) => a.Seq.CompareTo(b.Seq));
@@ -154,14 +154,14 @@ internal static class ChainCheck
         trail.Role = header.Attr(AuditAttrs.Role) ?? AuditRoles.Node;
     }
 
-    private static void CheckSequence(TrailFile file, HashSet<int> authentic, Action<string, long?, string> report)
+    /// <summary>Repeated and reordered seqs, gaps, and prev links between authentic neighbours; <paramref name="bySeq"/> holds each seq's first line.</summary>
+    private static void CheckSequence(TrailFile file, Dictionary<long, TrailLine> bySeq, HashSet<int> authentic, Action<string, long?, string> report)
     {
-        var bySeq = new Dictionary<long, TrailLine>();
         var highest = -1L;
         foreach (var line in file.Lines)
         {
             if (line.Record is not { } record) continue;
-            if (!bySeq.TryAdd(record.Seq, line))
+            if (!ReferenceEquals(bySeq[record.Seq], line))
                 report(AuditRules.Order, record.Seq, $"seq {record.Seq} appears twice (lines {bySeq[record.Seq].LineNumber} and {line.LineNumber})");
             else if (record.Seq < highest)
                 report(AuditRules.Order, record.Seq, $"record {record.Seq} comes after record {highest}: records were reordered");
