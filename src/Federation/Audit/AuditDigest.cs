@@ -31,17 +31,17 @@ public static class AuditDigest
         foreach (var id in config.Cohort) builder.Add(id);
         builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits)
             .Add(unchecked((long)config.MaxAbsInput)).Add(unchecked((long)(config.MaxAbsSum ?? 0)));
-        return Convert.ToHexStringLower(SHA256.HashData(builder.ToArray()));
+        return Finish(builder);
     }
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
     public static string Ids(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        using var hash = new FieldHash("audit/ids");
+        var hash = new ContextBuilder("audit/ids");
         hash.Add(ids.Count);
         foreach (var id in ids) hash.Add(id);
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>Plain SHA-256 of bytes (a model file, a payload).</summary>
@@ -50,9 +50,9 @@ public static class AuditDigest
     /// <summary>The digest of a masked input from the SHA-256 of its payload (what the chunked upload carries).</summary>
     public static string MaskedInput(RoundHeader header, string sender, ReadOnlySpan<byte> payloadSha256)
     {
-        using var hash = Start(nameof(Aggregation.SecureAggregation.Messages.MaskedInput), header);
+        var hash = Start(nameof(Aggregation.SecureAggregation.Messages.MaskedInput), header);
         hash.Add(sender).Add(payloadSha256);
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>
@@ -63,26 +63,26 @@ public static class AuditDigest
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(modelSha256);
-        using var hash = Start(AuditMessageTypes.TrainingRequest, request.ExperimentId, request.Round, []);
+        var hash = Start(AuditMessageTypes.TrainingRequest, request.ExperimentId, request.Round, []);
         hash.Add(request.ToByteArray()).Add(modelSha256);
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>The digest of a node's reply to a training request.</summary>
     public static string TrainingReply(TrainingReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        using var hash = Start(AuditMessageTypes.TrainingReply, reply.ExperimentId, reply.Round, []);
+        var hash = Start(AuditMessageTypes.TrainingReply, reply.ExperimentId, reply.Round, []);
         hash.Add(reply.ToByteArray());
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>The digest of an update sent in the clear, from the SHA-256 of its payload (what the chunked upload carries).</summary>
     public static string PlainUpdate(string experimentId, long round, string sender, ReadOnlySpan<byte> payloadSha256)
     {
-        using var hash = Start(AuditMessageTypes.PlainUpdate, experimentId, round, []);
+        var hash = Start(AuditMessageTypes.PlainUpdate, experimentId, round, []);
         hash.Add(sender).Add(payloadSha256);
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>The digest of any SecAgg+ protocol message.</summary>
@@ -90,7 +90,7 @@ public static class AuditDigest
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message is MaskedInput masked) return MaskedInput(masked.Header, masked.Sender, SHA256.HashData(masked.Payload ?? []));
-        using var hash = Start(message.GetType().Name, message.Header);
+        var hash = Start(message.GetType().Name, message.Header);
         switch (message)
         {
             case RoundStart m:
@@ -130,7 +130,7 @@ public static class AuditDigest
             default:
                 throw new ArgumentException($"no audit digest for {message.GetType().Name}", nameof(message));
         }
-        return hash.Finish();
+        return Finish(hash);
     }
 
     /// <summary>
@@ -163,62 +163,35 @@ public static class AuditDigest
     public static string Share(RoundHeader header, EncryptedShare share)
     {
         ArgumentNullException.ThrowIfNull(share);
-        using var hash = Start(nameof(EncryptedShare), header);
+        var hash = Start(nameof(EncryptedShare), header);
         hash.Add(share.Sender).Add(share.Receiver).Add(share.Ciphertext ?? []);
-        return hash.Finish();
+        return Finish(hash);
     }
 
-    private static FieldHash Start(string type, RoundHeader header) => Start(type, header.ExperimentId, header.Round, header.SessionId ?? []);
+    private static ContextBuilder Start(string type, RoundHeader header) => Start(type, header.ExperimentId, header.Round, header.SessionId ?? []);
 
-    private static FieldHash Start(string type, string experimentId, long round, ReadOnlySpan<byte> sessionId)
+    private static ContextBuilder Start(string type, string experimentId, long round, ReadOnlySpan<byte> sessionId)
     {
-        var hash = new FieldHash("audit/message/" + type);
+        var hash = new ContextBuilder("audit/message/" + type);
         hash.Add(experimentId).Add(round).Add(sessionId);
         return hash;
     }
 
-    private static void AddAdvertisement(FieldHash hash, KeyAdvertisement ad) =>
+    private static void AddAdvertisement(ContextBuilder hash, KeyAdvertisement ad) =>
         hash.Add(ad.Sender).Add(ad.ChannelPublicKey ?? []).Add(ad.MaskingPublicKey ?? []).Add(ad.Signature ?? []);
 
-    private static void AddShares(FieldHash hash, IReadOnlyList<EncryptedShare> shares)
+    private static void AddShares(ContextBuilder hash, IReadOnlyList<EncryptedShare> shares)
     {
         hash.Add(shares.Count);
         foreach (var share in shares) hash.Add(share.Sender).Add(share.Receiver).Add(share.Ciphertext ?? []);
     }
 
-    private static void AddIds(FieldHash hash, IReadOnlyList<string> ids)
+    private static void AddIds(ContextBuilder hash, IReadOnlyList<string> ids)
     {
         hash.Add(ids.Count);
         foreach (var id in ids) hash.Add(id);
     }
 
-    /// <summary>SHA-256 over length-prefixed fields, streamed (no copy of large fields).</summary>
-    private sealed class FieldHash : IDisposable
-    {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public FieldHash(string purpose) => Add(ContextBuilder.Label).Add(purpose);
-
-        public FieldHash Add(ReadOnlySpan<byte> field)
-        {
-            Span<byte> length = stackalloc byte[sizeof(int)];
-            BinaryPrimitives.WriteInt32LittleEndian(length, field.Length);
-            _hash.AppendData(length);
-            _hash.AppendData(field);
-            return this;
-        }
-
-        public FieldHash Add(string field) => Add(Encoding.UTF8.GetBytes(field));
-
-        public FieldHash Add(long value)
-        {
-            Span<byte> bytes = stackalloc byte[sizeof(long)];
-            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-            return Add(bytes);
-        }
-
-        public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
-
-        public void Dispose() => _hash.Dispose();
-    }
+    // One SHA-256 over the whole encoding: each field is small, and hashing them one at a time cost a native call per field.
+    private static string Finish(ContextBuilder fields) => Convert.ToHexStringLower(fields.Sha256());
 }

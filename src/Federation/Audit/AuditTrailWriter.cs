@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using FedBioMed.Crypto;
 using FedBioMed.Federation.Audit.Internal;
 using FedBioMed.Federation.Audit.Verification;
@@ -29,10 +28,9 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     private long _nextSeq;
     private string _prev;
     private IOException? _failure;
-    // Reused for every batch (under _gate): the batch's signed bytes, the JSON writer over them, and the lines written.
+    // Reused for every batch (under _gate): the batch's signed bytes and the lines written.
     private readonly ArrayBufferWriter<byte> _signed = new(16 * 1024);
     private readonly ArrayBufferWriter<byte> _lines = new(16 * 1024);
-    private readonly Utf8JsonWriter _json;
 
     /// <param name="path">The trail file; created if absent, continued if it verifies.</param>
     /// <param name="participantId">Node id, or the researcher's id.</param>
@@ -61,7 +59,6 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         _time = timeProvider;
         _flushToDisk = options.FlushToDisk;
         _prev = AuditRecord.GenesisPrev;
-        _json = AuditJson.CreateWriter(_signed);
 
         var existing = File.Exists(path) && new FileInfo(path).Length > 0;
         if (existing) Resume(publicKey);
@@ -139,7 +136,21 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         ArgumentNullException.ThrowIfNull(entry.Attrs);
         if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
             throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entry));
-        foreach (var (key, value) in entry.Attrs) ArgumentNullException.ThrowIfNull(value, $"attrs[{key}]");
+        // Runs for every event: the recorder's dictionaries are enumerated without the interface's boxed enumerator, and
+        // the parameter name is only formatted for a null.
+        if (entry.Attrs is Dictionary<string, string> attrs)
+        {
+            foreach (var (key, value) in attrs) ThrowIfNullAttr(key, value);
+        }
+        else
+        {
+            foreach (var (key, value) in entry.Attrs) ThrowIfNullAttr(key, value);
+        }
+    }
+
+    private static void ThrowIfNullAttr(string key, string? value)
+    {
+        if (value is null) throw new ArgumentNullException($"attrs[{key}]");
     }
 
     private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
@@ -166,8 +177,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
                 if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
-                _json.Reset(_signed);
-                AuditJson.WriteSigned(_json, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
+                AuditJson.WriteSigned(_signed, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
                 ends[i] = _signed.WrittenCount;
                 SHA256.HashData(_signed.WrittenSpan[start..], hash);
                 Convert.TryToHexStringLower(hash, prev, out _);
@@ -222,7 +232,6 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         lock (_gate)
         {
             _stream.Dispose();
-            _json.Dispose();
         }
     }
 }
