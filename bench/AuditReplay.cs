@@ -10,7 +10,7 @@ namespace FedBioMed.Bench;
 
 /// <summary>
 /// Replays the records of one audited run (every participant's trail in a folder) through the audit path as the demo
-/// runs it: one tracer provider per participant in this process (always-on sampler, AuditTrailProcessor), each event
+/// runs it: one tracer provider per participant in this process (always-on sampler, its audit source, AuditTrailProcessor), each event
 /// emitted as a span by the participant's <see cref="ActivityAuditSink"/>, written by a <see cref="BackgroundAuditSink"/>
 /// into fresh trails. Measures the process CPU time (all threads, writers drained) and the time spent emitting (what the
 /// protocol's threads pay), per round of the original run.
@@ -40,7 +40,7 @@ internal static class AuditReplay
         var output = Directory.CreateTempSubdirectory("fedbiomed-audit-replay-").FullName;
         var identities = participants.ToDictionary(p => p, p => NodeIdentity.Generate(p), StringComparer.Ordinal);
         var registries = participants.ToDictionary(p => p, _ => new AuditTrails(), StringComparer.Ordinal);
-        var providers = participants.Select(p => Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name)
+        var providers = participants.Select(p => Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name, FederationTelemetry.AuditSourceName(p))
             .SetSampler(new AlwaysOnSampler()).AddProcessor(new AuditTrailProcessor(registries[p])).Build()!).ToList();
         var sinks = participants.ToDictionary(p => p, p => new ActivityAuditSink(p, "replay"), StringComparer.Ordinal);
         try

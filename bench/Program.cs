@@ -22,6 +22,7 @@ internal static class Program
             "fmnist-dp" => DpFashionMnistBenchmark.Run(options),
             "bcw-dpsgd" => DpBreastCancerBenchmark.Run(options),
             "audit-overhead" => AuditOverheadBenchmark.Run(options),
+            "audit-cpu-share" => AuditCpuShareBenchmark.Run(options),
             _ => Usage(command),
         };
     }
@@ -29,7 +30,7 @@ internal static class Program
     private static int Usage(string command)
     {
         Console.Error.WriteLine(command.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{command}'.");
-        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch | fmnist-dp | bcw-dpsgd | audit-overhead> [options]");
+        Console.Error.WriteLine("Usage: dotnet run -c Release --project bench -- <masking | masking-bdn | server | scale | fashion-mnist | large-model | dpsgd-epoch | fmnist-dp | bcw-dpsgd | audit-overhead | audit-cpu-share> [options]");
         return 2;
     }
 }

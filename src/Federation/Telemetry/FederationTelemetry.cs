@@ -102,9 +102,23 @@ public static class FederationTelemetry
 
     private static readonly ConcurrentDictionary<string, string> AuditSpanNames = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, ActivitySource> AuditSources = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// A zero-length span carrying one audit event (<paramref name="entry"/>, as a custom property);
-    /// <see cref="Audit.AuditTrailProcessor"/> passes it to <paramref name="participant"/>'s trail of run
+    /// The ActivitySource of <paramref name="participant"/>'s audit-event spans: <c>FedBioMed.Federation.Audit.PARTICIPANT</c>
+    /// (<c>*</c> names them all, for a tracer provider's <c>AddSource</c>). Each participant has its own, so that where one
+    /// process hosts several (the demo: a researcher and three nodes, four tracer providers), an audit event is heard only by
+    /// the pipeline that writes its trail instead of by all of them; the events are most of a round's spans.
+    /// </summary>
+    public static string AuditSourceName(string participant)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(participant);
+        return Name + ".Audit." + participant;
+    }
+
+    /// <summary>
+    /// A zero-length span of <paramref name="participant"/>'s audit source (<see cref="AuditSourceName"/>) carrying one audit
+    /// event (<paramref name="entry"/>, as a custom property); <see cref="Audit.AuditTrailProcessor"/> passes it to <paramref name="participant"/>'s trail of run
     /// <paramref name="run"/> when the span ends (here, at once). Only a span that will be exported (recorded) also
     /// gets the event's fields as tags. Null when nobody listens.
     /// </summary>
@@ -117,8 +131,9 @@ public static class FederationTelemetry
             new(TelemetryTags.AuditParticipant, participant),
             new(TelemetryTags.AuditRun, run),
         ];
-        var name = AuditSpanNames.GetOrAdd(entry.Event, e => "audit " + e);
-        var activity = ActivitySource.StartActivity(ActivityKind.Internal, parentContext: default, tags, name: name);
+        var source = AuditSources.GetOrAdd(participant, static p => new ActivitySource(AuditSourceName(p), "1.0.0"));
+        var name = AuditSpanNames.GetOrAdd(entry.Event, static e => "audit " + e);
+        var activity = source.StartActivity(ActivityKind.Internal, parentContext: default, tags, name: name);
         if (activity is null) return null;
         activity.SetCustomProperty(AuditEntryProperty, entry);
         if (activity.Recorded)

@@ -42,7 +42,12 @@ public static class TelemetryServiceCollectionExtensions
                 // Every federation span, whatever its parent: the gRPC stream's ASP.NET Core and HttpClient activities are
                 // unsampled, and the SDK's parent-based default would drop the spans under them (and audit spans with them).
                 tracing.SetSampler(new AlwaysOnSampler());
-                if (options.AuditTrail) tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>(), options.ExportAuditEvents));
+                if (options.AuditTrail)
+                {
+                    // Only this participant's audit events (all of them when the participant is not named).
+                    tracing.AddSource(FederationTelemetry.AuditSourceName(options.Participant ?? "*"));
+                    tracing.AddProcessor(sp => new AuditTrailProcessor(sp.GetRequiredService<AuditTrails>(), options.ExportAuditEvents));
+                }
                 if (options.Otlp || options.Console)
                 {
                     // The usual exporters, built as AddOtlpExporter/AddConsoleExporter build them (OTLP from the OTEL_* variables),

@@ -67,7 +67,7 @@ public sealed class HonestTrailTests
         using var identity = NodeIdentity.Generate("span-node");
         trails.Add(new AuditTrailWriter(spanTrail, "span-node", identity.Sign, identity.PublicKey, "run-1", new StepClock()));
         using (var provider = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
-            .AddSource(Telemetry.FederationTelemetry.Name)
+            .AddSource(Telemetry.FederationTelemetry.Name, Telemetry.FederationTelemetry.AuditSourceName("*"))
             .AddProcessor(new AuditTrailProcessor(trails))
             .Build())
         {

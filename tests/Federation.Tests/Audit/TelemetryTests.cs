@@ -137,8 +137,8 @@ public sealed class TelemetryTests
         using var identity = NodeIdentity.Generate("sampled-node");
         using var trails = new AuditTrails();
         trails.Add(new AuditTrailWriter(dir.File("t.jsonl"), "sampled-node", identity.Sign, identity.PublicKey, "run-s", new StepClock()));
-        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name).SetSampler(new AlwaysOnSampler())
-            .AddProcessor(new AuditTrailProcessor(trails)).AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(exported)).Build())
+        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name, FederationTelemetry.AuditSourceName("sampled-node"))
+            .SetSampler(new AlwaysOnSampler()).AddProcessor(new AuditTrailProcessor(trails)).AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(exported)).Build())
         {
             // What ASP.NET Core and HttpClient leave as Activity.Current around the gRPC stream: an activity nobody sampled.
             using var unsampled = new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn").Start();
@@ -159,6 +159,38 @@ public sealed class TelemetryTests
     }
 
     /// <summary>Collects "NAME ROUND" of the exported spans of one experiment (other tests' spans pass through the same source).</summary>
+    [Fact]
+    public void AuditEvents_AreHeardOnlyByTheirParticipantsPipeline()
+    {
+        // Two participants' tracer providers in one process, as in the demo; each listens to its own audit source.
+        var a = "heard-a-" + Guid.NewGuid().ToString("N");
+        var b = "heard-b-" + Guid.NewGuid().ToString("N");
+        var heardByA = new List<string>();
+        var heardByB = new List<string>();
+        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name, FederationTelemetry.AuditSourceName(a))
+            .SetSampler(new AlwaysOnSampler()).AddProcessor(new EndedSpans(heardByA)).Build())
+        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.Name, FederationTelemetry.AuditSourceName(b))
+            .SetSampler(new AlwaysOnSampler()).AddProcessor(new EndedSpans(heardByB)).Build())
+        {
+            new AuditRecorder(new ActivityAuditSink(a, "run-1")).DpSpent("exp", 1, 0.5, 1e-5);
+            new AuditRecorder(new ActivityAuditSink(b, "run-1")).DpSpent("exp", 1, 0.5, 1e-5);
+            new AuditRecorder(new ActivityAuditSink(b, "run-1")).DpSpent("exp", 2, 0.5, 1e-5);
+            // A participant no pipeline listens for: the event is refused, not lost silently.
+            Assert.Throws<InvalidOperationException>(() => new AuditRecorder(new ActivityAuditSink("nobody-" + a, "run-1")).DpSpent("exp", 1, 0.5, 1e-5));
+        }
+
+        Assert.Equal([a], heardByA);
+        Assert.Equal([b, b], heardByB);
+    }
+
+    private sealed class EndedSpans(List<string> participants) : OpenTelemetry.BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (data.GetTagItem(TelemetryTags.AuditParticipant) is string participant) participants.Add(participant);
+        }
+    }
+
     private sealed class CollectingExporter(string experiment) : OpenTelemetry.BaseExporter<Activity>
     {
         private readonly List<string> _names = [];

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace FedBioMed.Bench;
+
+/// <summary>
+/// `audit-cpu-share`: what audit and telemetry cost inside a real demo run, measured in place rather than by
+/// comparing runs (the demo's round time moves by ±10 % between identical runs on a shared VM, more than the cost).
+/// Runs `fedbiomed demo` (3 hospitals, secure aggregation, audit trails for every participant, OTLP traces and metrics
+/// exported to a collector in this process) under Linux `perf record` with call stacks, then attributes each CPU sample
+/// of the steady part of the run (after the first seconds of start-up and JIT) to the audit path, to telemetry, or to the
+/// rest, by the managed frames on its stack. CPU time in the audit or telemetry code divided by the wall time of the same
+/// window is their cost as a share of the round time (per round: its CPU per round over the round's duration).
+/// </summary>
+/// <remarks>
+/// Needs `perf` (Debian: <c>apt-get install linux-perf</c>) and the right to profile (root, or kernel.perf_event_paranoid ≤ 1).
+/// Options: --rounds 1500, --skip-seconds 12 (start-up left out), --frequency 499 (samples per CPU second).
+/// A sample counts for the audit when any frame on its stack is audit code (the recorder and digests, the audit span,
+/// the trail's encoder, hash chain, signature and write), for telemetry when, otherwise, any frame is OpenTelemetry, the
+/// federation's spans and metrics, or System.Diagnostics activities and meters. perf's own cost slows the run a little,
+/// so the shares are, if anything, high.
+/// </remarks>
+internal static class AuditCpuShareBenchmark
+{
+    // Ordered: a sample goes to the first part of the audit path its stack shows.
+    private static readonly (string Part, Regex Frames)[] AuditParts =
+    [
+        ("seal signature", new(@"NodeIdentity::Sign|Rfc8032\.Ed25519", RegexOptions.Compiled)),
+        ("trail write", new(@"FileStream|__libc_pwrite|__libc_write", RegexOptions.Compiled)),
+        ("record encoding", new(@"AuditJson::", RegexOptions.Compiled)),
+        ("chain hash and batch", new(@"AuditTrailWriter|BackgroundAuditSink", RegexOptions.Compiled)),
+        ("audit span", new(@"RecordAuditEvent|ActivityAuditSink|AuditTrailProcessor", RegexOptions.Compiled)),
+        ("message digests", new(@"AuditDigest", RegexOptions.Compiled)),
+        ("recorder", new(@"FedBioMed\.(Federation|Node|Researcher)\.Audit\.", RegexOptions.Compiled)),
+    ];
+
+    private static readonly Regex AuditFrame = new(@"FedBioMed\.(Federation|Node|Researcher)\.Audit\.|RecordAuditEvent", RegexOptions.Compiled);
+
+    private static readonly Regex TelemetryFrame = new(@"FedBioMed\.Federation\.Telemetry\.|OpenTelemetry|System\.Diagnostics\.Activity|System\.Diagnostics\.Metrics", RegexOptions.Compiled);
+
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = BenchProcess.IntOption(args, "--rounds", 1500);
+        var skip = BenchProcess.DoubleOption(args, "--skip-seconds", 12);
+        var frequency = BenchProcess.IntOption(args, "--frequency", 499);
+        var fedbiomed = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "fedbiomed.exe" : "fedbiomed");
+        if (!File.Exists(fedbiomed))
+        {
+            Console.Error.WriteLine($"{fedbiomed} is missing: build the bench project, which carries the CLI");
+            return 2;
+        }
+        var scratch = Directory.CreateTempSubdirectory("fedbiomed-audit-cpu-share-").FullName;
+        try
+        {
+            await using var collector = await OtlpSink.StartAsync().ConfigureAwait(false);
+            var data = Path.Combine(scratch, "perf.data");
+            var record = Start("perf", ["record", "-F", frequency.ToString(System.Globalization.CultureInfo.InvariantCulture), "-g", "-o", data, "--",
+                fedbiomed, "demo", "--rounds", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--audit-dir", Path.Combine(scratch, "trails")],
+                new Dictionary<string, string>
+                {
+                    // JIT-compiled code named for perf (/tmp/perf-PID.map), in pages perf can map back to those names.
+                    ["DOTNET_PerfMapEnabled"] = "1",
+                    ["DOTNET_EnableWriteXorExecute"] = "0",
+                    ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+                    ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                    ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+                });
+            if (record is null) return 2;
+            var readPerfErrors = record.StandardError.ReadToEndAsync(); // both pipes at once, so neither fills and stalls the run
+            var demoOutput = await record.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+            var perfErrors = await readPerfErrors.ConfigureAwait(false);
+            await record.WaitForExitAsync().ConfigureAwait(false);
+            if (record.ExitCode != 0 || !File.Exists(data))
+            {
+                Console.Error.WriteLine($"perf record failed ({record.ExitCode}): {perfErrors.Trim()}\n{demoOutput}");
+                return 1;
+            }
+            if (collector.Requests == 0) throw new InvalidOperationException("the demo exported no telemetry to the collector");
+
+            var script = Start("perf", ["script", "-i", data, "-F", "tid,time,ip,sym,dso"], null)!;
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            long total = 0, telemetry = 0, audit = 0;
+            double first = double.NaN, windowStart = double.NaN, windowEnd = double.NaN;
+            var readErrors = script.StandardError.ReadToEndAsync();
+            await foreach (var sample in Samples(script.StandardOutput).ConfigureAwait(false))
+            {
+                if (double.IsNaN(first)) first = sample.Time;
+                if (sample.Time < first + skip) continue;
+                if (double.IsNaN(windowStart)) windowStart = sample.Time;
+                windowEnd = sample.Time;
+                total++;
+                if (sample.Frames.Any(AuditFrame.IsMatch))
+                {
+                    audit++;
+                    var part = AuditParts.FirstOrDefault(p => sample.Frames.Any(p.Frames.IsMatch)).Part ?? "recorder";
+                    counts[part] = counts.GetValueOrDefault(part) + 1;
+                }
+                else if (sample.Frames.Any(TelemetryFrame.IsMatch))
+                {
+                    telemetry++;
+                }
+            }
+            await script.WaitForExitAsync().ConfigureAwait(false);
+            var window = windowEnd - windowStart;
+            if (script.ExitCode != 0 || total == 0 || window <= 0)
+            {
+                Console.Error.WriteLine($"perf script gave no samples after the first {skip} s ({script.ExitCode}): {(await readErrors.ConfigureAwait(false)).Trim()}");
+                return 1;
+            }
+
+            // A sample stands for 1/frequency s of CPU: the CPU seconds of each part over the window's wall seconds.
+            double Share(long samples) => samples / (double)frequency / window;
+            var roundMs = SteadyRoundMs(Path.Combine(scratch, "trails", "researcher.audit.jsonl"), 0.5);
+            Console.WriteLine(BenchProcess.Invariant($"audit-cpu-share: fedbiomed demo, {rounds} rounds, audit trails on, OTLP traces and metrics to a collector ({collector.Requests} exports); perf at {frequency} Hz with call stacks"));
+            Console.WriteLine(BenchProcess.Invariant($"steady window: from +{skip:F0} s, {window:F1} s, {total} samples ({Share(total):F2} CPUs busy on average); mean round {roundMs:F2} ms over the run's second half"));
+            foreach (var (part, _) in AuditParts)
+                Console.WriteLine(BenchProcess.Invariant($"  audit, {part,-22} {Share(counts.GetValueOrDefault(part)) * 100,6:F2} % of wall time  ({Share(counts.GetValueOrDefault(part)) * roundMs * 1000,5:F0} µs per round)"));
+            Console.WriteLine(BenchProcess.Invariant($"audit_cpu_share_of_round_time: {Share(audit):F4}  ({Share(audit) * roundMs * 1000:F0} µs CPU per round)"));
+            Console.WriteLine(BenchProcess.Invariant($"telemetry_cpu_share_of_round_time: {Share(telemetry):F4}  ({Share(telemetry) * roundMs * 1000:F0} µs CPU per round)"));
+            Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_cpu_share_of_round_time: {Share(audit + telemetry):F4}"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static Process? Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment) info.Environment[name] = value;
+        }
+        try
+        {
+            return Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Console.Error.WriteLine($"cannot run {file} ({ex.Message}): install it (Debian: apt-get install linux-perf) and run as a user allowed to profile");
+            return null;
+        }
+    }
+
+    private sealed record Sample(double Time, List<string> Frames);
+
+    /// <summary>Parses `perf script -F tid,time,ip,sym,dso`: a "TID TIME:" line, one line per frame, a blank line.</summary>
+    private static async IAsyncEnumerable<Sample> Samples(StreamReader output)
+    {
+        Sample? current = null;
+        while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (current is not null) yield return current;
+                current = null;
+            }
+            else if (!char.IsWhiteSpace(line[0]))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                current = new Sample(double.Parse(fields[1].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture), []);
+            }
+            else
+            {
+                current?.Frames.Add(line);
+            }
+        }
+        if (current is not null) yield return current;
+    }
+
+    /// <summary>The mean time between round starts in the last <paramref name="fraction"/> of the run, from the researcher's trail.</summary>
+    private static double SteadyRoundMs(string trail, double fraction)
+    {
+        var starts = File.ReadLines(trail)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Where(record => record.GetProperty("event").GetString() == "round.start")
+            .Select(record => DateTimeOffset.Parse(record.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        var from = (int)(starts.Length * (1 - fraction));
+        return (starts[^1] - starts[from]).TotalMilliseconds / (starts.Length - 1 - from);
+    }
+}
