@@ -94,7 +94,7 @@ internal static class AuditCpuShareBenchmark
                 if (sample.Frames.Any(AuditFrame.IsMatch))
                 {
                     audit++;
-                    var part = AuditParts.FirstOrDefault(p => sample.Frames.Any(p.Frames.IsMatch)).Part ?? "recorder";
+                    var part = AuditParts.First(p => sample.Frames.Any(p.Frames.IsMatch)).Part; // "recorder" matches every audit stack
                     counts[part] = counts.GetValueOrDefault(part) + 1;
                 }
                 else if (sample.Frames.Any(TelemetryFrame.IsMatch))

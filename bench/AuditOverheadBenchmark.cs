@@ -5,12 +5,6 @@ using FedBioMed.Federation;
 using FedBioMed.Federation.Audit.Verification;
 using FedBioMed.Federation.Telemetry;
 using FedBioMed.Researcher.Experiments;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FedBioMed.Bench;

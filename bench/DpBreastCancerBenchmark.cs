@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using FedBioMed.Aggregation.Privacy;
 using FedBioMed.Cli.Demo;
 using FedBioMed.Federation;
@@ -46,7 +45,7 @@ internal static class DpBreastCancerBenchmark
             Console.Error.WriteLine("--rounds and --repeats must be at least 1, --epsilons positive");
             return 2;
         }
-        var csv = FindData();
+        var csv = BreastCancerFiles.Find();
         if (csv is null)
         {
             Console.Error.WriteLine("data/breast-cancer-wisconsin/wdbc.csv not found next to the program or above the working directory");
@@ -67,7 +66,7 @@ internal static class DpBreastCancerBenchmark
             {
                 var id = $"hospital-{(char)('a' + i)}";
                 var path = Path.Combine(scratch, id + ".csv");
-                WriteCsv(path, parts[i]);
+                CsvPartitionWriter.Write(path, parts[i], Target);
                 files.Add(path);
                 // Exactly the training split the node will derive from its file (its validation split is seeded by the dataset id).
                 var reloaded = TabularDataset.Load(path, new TabularDatasetOptions { TargetColumn = Target });
@@ -159,31 +158,5 @@ internal static class DpBreastCancerBenchmark
         evaluator.SetStandardization(result.FeatureMean!, result.FeatureStd!);
         var accuracy = evaluator.Evaluate(test).Accuracy;
         return new RunResult(accuracy, result.Rounds[^1].Epsilon, Stopwatch.GetElapsedTime(started).TotalSeconds, completed);
-    }
-
-    private static string? FindData()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "data", "breast-cancer-wisconsin", "wdbc.csv");
-        if (File.Exists(beside)) return beside;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "breast-cancer-wisconsin", "wdbc.csv");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    /// <summary>A hospital's part as CSV, as the demo writes it.</summary>
-    private static void WriteCsv(string path, LabeledDataset data)
-    {
-        var names = data.FeatureNames ?? Enumerable.Range(0, data.FeatureLength).Select(i => $"x{i}").ToArray();
-        var text = new StringBuilder();
-        text.AppendJoin(',', names).Append(',').Append(Target).Append('\n');
-        for (var i = 0; i < data.Count; i++)
-        {
-            foreach (var value in data.GetFeatures(i)) text.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(',');
-            text.Append(data.ClassNames[data.Labels[i]]).Append('\n');
-        }
-        File.WriteAllText(path, text.ToString());
     }
 }

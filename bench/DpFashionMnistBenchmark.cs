@@ -5,6 +5,7 @@ using FedBioMed.Aggregation.Simulation;
 using FedBioMed.Aggregation.UpdateEncoding;
 using FedBioMed.Aggregation.UpdateEncoding.Noise;
 using FedBioMed.Federation;
+using FedBioMed.Federation.Internal;
 using FedBioMed.Researcher.Experiments;
 
 namespace FedBioMed.Bench;
@@ -208,6 +209,7 @@ internal static class DpFashionMnistBenchmark
         var n = parts.Length;
         var global = (float[])initial.Clone();
         var d = global.Length;
+        // Seeded noise (SeededSampling's Box–Muller) is fine for the trusted-server baseline, never for a real node.
         var gaussian = new Random(settings.Seed * 7919 + noiseSeed);
         using var simulation = variant is Distributed ? new SecAggSimulation(n) : null;
         double trainSeconds = 0, encodeSeconds = 0, aggregateSeconds = 0, roundSeconds = 0, residualSquares = 0;
@@ -283,7 +285,7 @@ internal static class DpFashionMnistBenchmark
             {
                 var sigma = ((Plain)variant).SigmaAverage;
                 average = new float[d];
-                for (var j = 0; j < d; j++) average[j] = (float)(sum[j] / n + (sigma > 0 ? sigma * StandardNormal(gaussian) : 0));
+                for (var j = 0; j < d; j++) average[j] = (float)(sum[j] / n + (sigma > 0 ? sigma * SeededSampling.StandardNormal(gaussian) : 0));
             }
             for (var j = 0; j < d; j++) global[j] += (float)(settings.ServerLearningRate * average[j]);
             aggregateSeconds += Stopwatch.GetElapsedTime(t2).TotalSeconds;
@@ -322,14 +324,6 @@ internal static class DpFashionMnistBenchmark
         32 => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(input.AsSpan(index * 4)),
         _ => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(input.AsSpan(index * 8)),
     };
-
-    /// <summary>Box–Muller from a seeded <see cref="Random"/>: fine for the trusted-server baseline, never for a real node.</summary>
-    private static double StandardNormal(Random random)
-    {
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 
     /// <summary>z for T rounds of the Gaussian mechanism (ρ = 1/(2z²) per round, zCDP) to stay within ε at δ: the ideal central calibration.</summary>
     private static double GaussianNoiseMultiplierFor(double epsilon, double delta, int rounds)

@@ -7,18 +7,17 @@ namespace FedBioMed.Bench;
 /// The cost of DP-SGD: epoch time of the MLP (hidden [128], batch 256) on Fashion-MNIST's 60,000 training images
 /// (a same-sized synthetic set where the package is missing), with and without DP-SGD. Epochs alternate between the
 /// two trainers so that load from other processes on a shared machine hits both alike; the first of each is a warm-up.
-/// `dotnet run -c Release --project bench -- dpsgd-epoch [--threads N]`
+/// `dotnet run -c Release --project bench -- dpsgd-epoch [--threads N] [--data-dir DIR]`
 /// </summary>
 internal static class DpSgdEpochBenchmark
 {
     private const int Epochs = 5;
-    private const string Directory = "/usr/share/datasets/fashion-mnist";
 
     public static int Run(string[] args)
     {
         var output = Console.Out;
-        var (train, test, source) = Load();
-        int threads = ServerBenchmark.ArgValue(args, "--threads", 2);
+        var (train, test, source) = Load(BenchProcess.StringOption(args, "--data-dir") ?? FashionMnistFiles.DefaultDirectory);
+        int threads = BenchProcess.IntOption(args, "--threads", 2);
         var options = new LocalTrainerOptions { Device = DeviceOption.Cpu, IntraOpThreads = threads };
         var plain = new TrainingPlan { Model = ModelSpec.Mlp(128), Optimizer = OptimizerSpec.Sgd(0.05, momentum: 0.9), LocalEpochs = 1, BatchSize = 256, Seed = 1 };
         var poisson = plain with { DifferentialPrivacy = DifferentialPrivacySpec.Poisson(noiseMultiplier: 1.0, maxGradNorm: 1.0) };
@@ -43,11 +42,11 @@ internal static class DpSgdEpochBenchmark
                     output.WriteLine($"{names[k],-10} epoch {epoch}: {clock.Elapsed.TotalSeconds:F3} s, {result.Steps} steps, {result.SamplesProcessed} samples{(epoch == 0 ? " (warm-up)" : "")}");
                 }
             }
-            double plainMedian = Median(seconds[0]);
+            double plainMedian = BenchProcess.Median(seconds[0]);
             output.WriteLine($"data: {source}; {Environment.ProcessorCount} logical CPUs, {threads} intra-op threads; median of {Epochs} epochs after one warm-up");
             for (int k = 0; k < trainers.Length; k++)
             {
-                output.WriteLine($"{names[k],-10} median {Median(seconds[k]):F3} s/epoch, ratio to plain {Median(seconds[k]) / plainMedian:F2}, test accuracy {trainers[k].Evaluate(test).Accuracy:P2}");
+                output.WriteLine($"{names[k],-10} median {BenchProcess.Median(seconds[k]):F3} s/epoch, ratio to plain {BenchProcess.Median(seconds[k]) / plainMedian:F2}, test accuracy {trainers[k].Evaluate(test).Accuracy:P2}");
             }
         }
         finally
@@ -60,15 +59,12 @@ internal static class DpSgdEpochBenchmark
         return 0;
     }
 
-    private static string File(string name) => Path.Combine(Directory, name);
-
-    private static (LabeledDataset Train, LabeledDataset Test, string Source) Load()
+    /// <summary>Fashion-MNIST where it is installed, otherwise (after saying what is missing) a synthetic set of the same size.</summary>
+    private static (LabeledDataset Train, LabeledDataset Test, string Source) Load(string directory)
     {
-        if (System.IO.File.Exists(File("train-images-idx3-ubyte.gz")))
+        if (FashionMnistFiles.TryLoad(directory) is { } files)
         {
-            return (IdxDataset.Load(File("train-images-idx3-ubyte.gz"), File("train-labels-idx1-ubyte.gz")),
-                IdxDataset.Load(File("t10k-images-idx3-ubyte.gz"), File("t10k-labels-idx1-ubyte.gz")),
-                "Fashion-MNIST train 60,000 × 1×28×28");
+            return (files.Train, files.Test, "Fashion-MNIST train 60,000 × 1×28×28");
         }
         var random = new Random(1);
         var features = new float[60_000 * 784];
@@ -79,11 +75,5 @@ internal static class DpSgdEpochBenchmark
         var labels = Enumerable.Range(0, 60_000).Select(i => i % 10).ToArray();
         var synthetic = new LabeledDataset(features, labels, [1, 28, 28], [.. Enumerable.Range(0, 10).Select(c => $"{c}")]);
         return (synthetic, synthetic, "synthetic uniform 60,000 × 1×28×28");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

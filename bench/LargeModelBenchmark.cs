@@ -61,7 +61,7 @@ internal static class LargeModelBenchmark
     {
         var nodes = BenchProcess.IntOption(args, "--nodes", 3);
         var hidden = Hidden(args);
-        var csv = BenchProcess.StringOption(args, "--csv") ?? FindBcw();
+        var csv = BenchProcess.StringOption(args, "--csv") ?? BreastCancerFiles.Find();
         if (csv is null || !File.Exists(csv))
         {
             Console.Error.WriteLine("data/breast-cancer-wisconsin/wdbc.csv not found; run from the repository or pass --csv");
@@ -184,19 +184,6 @@ internal static class LargeModelBenchmark
         {
             return output.LastOrDefault(l => l.StartsWith(key + ": ", StringComparison.Ordinal))?[(key.Length + 2)..] ?? "?";
         }
-    }
-
-    private static string? FindBcw()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "data", "breast-cancer-wisconsin", "wdbc.csv");
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-        return null;
     }
 
     // ---- child: the researcher alone ----

@@ -19,7 +19,7 @@ internal static class MaskingBenchmark
 
     public static int Run(string[] args)
     {
-        int d = IntOption(args, "--d", 10_000_000);
+        int d = BenchProcess.IntOption(args, "--d", 10_000_000);
         long keystreamBytes = (long)Terms * d * sizeof(uint);
         Console.WriteLine($"masking: d = {d:N0} uint32 words, {Terms} terms (1 self + 5 added + 5 subtracted pairwise), {keystreamBytes / 1e6:F0} MB of keystream");
 
@@ -115,11 +115,5 @@ internal static class MaskingBenchmark
         }
 
         return throughput;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -13,7 +13,7 @@ internal static class ScaleBenchmark
 {
     public static int Run(string[] args)
     {
-        var d = ServerBenchmark.ArgValue(args, "--d", 100_000);
+        var d = BenchProcess.IntOption(args, "--d", 100_000);
         var perNode = new Dictionary<int, double>();
         ServerBenchmark.RunRound(20, 8, d, 32); // warm-up: JIT and first-use costs stay out of the figures
         foreach (var n in new[] { 100, 1_000 })

@@ -14,7 +14,7 @@ internal static class ServerBenchmark
 {
     public static int Run(string[] args)
     {
-        var d = ArgValue(args, "--d", 1_000_000);
+        var d = BenchProcess.IntOption(args, "--d", 1_000_000);
         var limit = 3L * d * 4 + (16L << 20);
         Console.WriteLine($"server memory: d = {d:N0} 32-bit words, limit 3·d·4 + 16 MiB = {limit / 1048576.0:F1} MiB");
         var worst = 0.0;
@@ -27,7 +27,7 @@ internal static class ServerBenchmark
         }
         Console.WriteLine($"server_memory_vs_limit: {worst:F2}");
 
-        var unmaskD = ArgValue(args, "--unmask-d", 10_000_000);
+        var unmaskD = BenchProcess.IntOption(args, "--unmask-d", 10_000_000);
         var unmask = RunRound(10, k: 9, unmaskD, wordBits: 32);
         var unmaskTime = unmask.ByStage[SecAggStage.Unmask].Elapsed;
         Console.WriteLine($"unmask: n = 10, d = {unmaskD:N0}, k = 9: {unmaskTime.TotalMilliseconds:F0} ms (server total {unmask.TotalElapsed.TotalMilliseconds:F0} ms)");
@@ -56,11 +56,5 @@ internal static class ServerBenchmark
         var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
         for (var i = 0; i < words.Length; i++) words[i] = (int)random.NextInt64(-(long)bound, (long)bound + 1);
         return bytes;
-    }
-
-    internal static int ArgValue(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -57,7 +57,7 @@ internal static class CommandLine
             return args switch
             {
                 [] or ["--help"] or ["-h"] or ["help"] => Help(output),
-                ["demo", .. var rest] => await DemoCommand.RunAsync(ParseDemo(rest), output, cancel.Token).ConfigureAwait(false),
+                ["demo", .. var rest] => await DemoCommand.RunAsync(DemoArguments.Parse(rest), output, cancel.Token).ConfigureAwait(false),
                 ["node", .. var rest] => await Commands.NodeCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 ["researcher", .. var rest] => await Commands.ResearcherCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
                 ["privacy", .. var rest] => await Commands.PrivacyCommands.RunAsync(rest, output, cancel.Token).ConfigureAwait(false),
@@ -82,30 +82,6 @@ internal static class CommandLine
     {
         output.WriteLine(Usage);
         return 0;
-    }
-
-    /// <summary>The port of a loopback scrape URL (http://127.0.0.1:PORT or http://localhost:PORT).</summary>
-    private static int? PrometheusPort(string? url)
-    {
-        if (url is null) return null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http" || !uri.IsLoopback || uri.IsDefaultPort || uri.AbsolutePath is not ("/" or "/metrics"))
-            throw new UsageException($"option --prometheus: '{url}' must be a loopback URL with a port, like http://127.0.0.1:9464");
-        return uri.Port;
-    }
-
-    private static DemoArguments ParseDemo(string[] args)
-    {
-        var options = Options.Parse(args, flags: ["--no-secagg", "--dp"]);
-        var parsed = new DemoArguments(
-            Nodes: options.Int("--nodes", 3, min: 2),
-            Rounds: options.Int("--rounds", 10, min: 1),
-            NoSecureAggregation: options.Flag("--no-secagg"),
-            DifferentialPrivacy: options.Flag("--dp"),
-            AuditDirectory: options.Get("--audit-dir"),
-            PrometheusPort: PrometheusPort(options.Get("--prometheus")),
-            PrometheusWaitSeconds: options.Int("--prometheus-wait", 60, min: 0));
-        options.RejectUnknown();
-        return parsed;
     }
 }
 

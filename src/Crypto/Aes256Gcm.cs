@@ -20,9 +20,7 @@ public static class Aes256Gcm
         Span<byte> ciphertext,
         Span<byte> tag)
     {
-        CheckLength(key.Length, KeySize, nameof(key));
-        CheckLength(nonce.Length, NonceSize, nameof(nonce));
-        CheckLength(tag.Length, TagSize, nameof(tag));
+        CheckSizes(key, nonce, tag);
         if (ciphertext.Length != plaintext.Length)
         {
             throw Error.SameLength(nameof(ciphertext), nameof(plaintext), plaintext.Length, ciphertext.Length);
@@ -44,9 +42,7 @@ public static class Aes256Gcm
         ReadOnlySpan<byte> associatedData,
         Span<byte> plaintext)
     {
-        CheckLength(key.Length, KeySize, nameof(key));
-        CheckLength(nonce.Length, NonceSize, nameof(nonce));
-        CheckLength(tag.Length, TagSize, nameof(tag));
+        CheckSizes(key, nonce, tag);
         if (plaintext.Length != ciphertext.Length)
         {
             throw Error.SameLength(nameof(plaintext), nameof(ciphertext), ciphertext.Length, plaintext.Length);
@@ -58,7 +54,7 @@ public static class Aes256Gcm
     /// <summary>Encrypts under a fresh random nonce and returns <c>nonce || ciphertext || tag</c>.</summary>
     public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        CheckLength(key.Length, KeySize, nameof(key));
+        Error.RequireLength(key.Length, KeySize, nameof(key));
         var sealedMessage = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = sealedMessage.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
@@ -78,7 +74,7 @@ public static class Aes256Gcm
     /// </summary>
     public static bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedMessage, ReadOnlySpan<byte> associatedData, out byte[] plaintext)
     {
-        CheckLength(key.Length, KeySize, nameof(key));
+        Error.RequireLength(key.Length, KeySize, nameof(key));
         if (sealedMessage.Length < NonceSize + TagSize)
         {
             plaintext = [];
@@ -96,6 +92,13 @@ public static class Aes256Gcm
             result);
         plaintext = ok ? result : [];
         return ok;
+    }
+
+    private static void CheckSizes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> tag)
+    {
+        Error.RequireLength(key.Length, KeySize, nameof(key));
+        Error.RequireLength(nonce.Length, NonceSize, nameof(nonce));
+        Error.RequireLength(tag.Length, TagSize, nameof(tag));
     }
 
     private static bool TryDecryptCore(
@@ -116,14 +119,6 @@ public static class Aes256Gcm
         {
             CryptographicOperations.ZeroMemory(plaintext);
             return false;
-        }
-    }
-
-    private static void CheckLength(int length, int expected, string paramName)
-    {
-        if (length != expected)
-        {
-            throw Error.Length(paramName, expected, length);
         }
     }
 }

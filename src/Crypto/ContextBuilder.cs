@@ -58,9 +58,6 @@ public sealed class ContextBuilder
     /// <summary>The encoded context so far.</summary>
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
-    /// <summary>The encoded context so far, without a copy (valid until the next <c>Add</c>).</summary>
-    public ReadOnlySpan<byte> Encoded => _buffer.WrittenSpan;
-
     /// <summary>SHA-256 of the encoded context.</summary>
     public byte[] Sha256() => System.Security.Cryptography.SHA256.HashData(_buffer.WrittenSpan);
 }

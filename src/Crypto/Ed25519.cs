@@ -16,8 +16,8 @@ public static class Ed25519
     /// <summary>Fills <paramref name="privateKey"/> with a fresh random seed and writes the matching public key.</summary>
     public static void GenerateKeyPair(Span<byte> privateKey, Span<byte> publicKey)
     {
-        CheckLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
-        CheckLength(publicKey.Length, PublicKeySize, nameof(publicKey));
+        Error.RequireLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
+        Error.RequireLength(publicKey.Length, PublicKeySize, nameof(publicKey));
         RandomNumberGenerator.Fill(privateKey);
         Bc.GeneratePublicKey(privateKey, publicKey);
     }
@@ -25,16 +25,16 @@ public static class Ed25519
     /// <summary>Writes the public key of <paramref name="privateKey"/>.</summary>
     public static void DerivePublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
-        CheckLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
-        CheckLength(publicKey.Length, PublicKeySize, nameof(publicKey));
+        Error.RequireLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
+        Error.RequireLength(publicKey.Length, PublicKeySize, nameof(publicKey));
         Bc.GeneratePublicKey(privateKey, publicKey);
     }
 
     /// <summary>Signs <paramref name="message"/> into <paramref name="signature"/> (64 bytes).</summary>
     public static void Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, Span<byte> signature)
     {
-        CheckLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
-        CheckLength(signature.Length, SignatureSize, nameof(signature));
+        Error.RequireLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
+        Error.RequireLength(signature.Length, SignatureSize, nameof(signature));
         Bc.Sign(privateKey, message, signature);
     }
 
@@ -58,13 +58,5 @@ public static class Ed25519
         }
 
         return Bc.Verify(signature, publicKey, message);
-    }
-
-    private static void CheckLength(int length, int expected, string paramName)
-    {
-        if (length != expected)
-        {
-            throw Error.Length(paramName, expected, length);
-        }
     }
 }

@@ -1,7 +1,6 @@
 // Expands SecAgg masks (AES-128-CTR keystreams of MaskPrg) into a vector mod 2^32 or 2^64, chunk by chunk.
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FedBioMed.Crypto.Internal;
 
@@ -110,7 +109,7 @@ public sealed class MaskExpander : IDisposable
                 foreach (var term in terms)
                 {
                     term.Prg.EncryptCounters(_counters.Array, _counters.Offset, blockBytes, _keystream.Array, _keystream.Offset);
-                    Accumulate(chunk, keystream.Slice(skip, words * wordSize), term.Subtract);
+                    VectorArithmetic.AddLittleEndian(chunk, keystream.Slice(skip, words * wordSize), term.Subtract);
                 }
 
                 done += words;
@@ -119,32 +118,6 @@ public sealed class MaskExpander : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(keystream);
-        }
-    }
-
-    private static void Accumulate<T>(Span<T> chunk, ReadOnlySpan<byte> keystream, bool subtract)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            var words = MemoryMarshal.Cast<byte, T>(keystream);
-            if (subtract)
-            {
-                VectorArithmetic.Subtract(chunk, words);
-            }
-            else
-            {
-                VectorArithmetic.Add(chunk, words);
-            }
-
-            return;
-        }
-
-        int wordSize = Unsafe.SizeOf<T>();
-        for (int i = 0; i < chunk.Length; i++)
-        {
-            var word = T.ReadLittleEndian(keystream.Slice(i * wordSize, wordSize), isUnsigned: true);
-            chunk[i] = subtract ? chunk[i] - word : chunk[i] + word;
         }
     }
 }

@@ -32,11 +32,7 @@ public sealed class MaskPrg : IDisposable
     /// <summary>Keys the PRG with HKDF-SHA256(seed, "FedBioMed.MaskPrg.v1", context).</summary>
     public MaskPrg(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> context)
     {
-        if (seed.Length != SeedSize)
-        {
-            throw Error.Length(nameof(seed), SeedSize, seed.Length);
-        }
-
+        Error.RequireLength(seed.Length, SeedSize, nameof(seed));
         Span<byte> key = stackalloc byte[AesKeySize];
         try
         {

@@ -1,5 +1,4 @@
 // Wrapping vector arithmetic mod 2^32 and 2^64 (SecAgg's Z_{2^b}), with Vector512 / Vector256 and a scalar tail.
-using System.Runtime.InteropServices;
 using FedBioMed.Crypto.Internal;
 
 namespace FedBioMed.Crypto;
@@ -53,66 +52,28 @@ public static class ModularArithmetic
     public static void AddBytesAsWords(Span<uint> accumulator, ReadOnlySpan<byte> littleEndianWords)
     {
         CheckByteLength(accumulator.Length, sizeof(uint), littleEndianWords.Length);
-        AddBytesAsWordsCore(accumulator, littleEndianWords, subtract: false);
+        VectorArithmetic.AddLittleEndian(accumulator, littleEndianWords, subtract: false);
     }
 
     /// <summary>Subtracts bytes read as little-endian 32-bit words: accumulator[i] -= LE32(bytes[4i..4i+4]) mod 2^32.</summary>
     public static void SubtractBytesAsWords(Span<uint> accumulator, ReadOnlySpan<byte> littleEndianWords)
     {
         CheckByteLength(accumulator.Length, sizeof(uint), littleEndianWords.Length);
-        AddBytesAsWordsCore(accumulator, littleEndianWords, subtract: true);
+        VectorArithmetic.AddLittleEndian(accumulator, littleEndianWords, subtract: true);
     }
 
     /// <summary>Adds bytes read as little-endian 64-bit words: accumulator[i] += LE64(bytes[8i..8i+8]) mod 2^64.</summary>
     public static void AddBytesAsWords(Span<ulong> accumulator, ReadOnlySpan<byte> littleEndianWords)
     {
         CheckByteLength(accumulator.Length, sizeof(ulong), littleEndianWords.Length);
-        AddBytesAsWordsCore(accumulator, littleEndianWords, subtract: false);
+        VectorArithmetic.AddLittleEndian(accumulator, littleEndianWords, subtract: false);
     }
 
     /// <summary>Subtracts bytes read as little-endian 64-bit words: accumulator[i] -= LE64(bytes[8i..8i+8]) mod 2^64.</summary>
     public static void SubtractBytesAsWords(Span<ulong> accumulator, ReadOnlySpan<byte> littleEndianWords)
     {
         CheckByteLength(accumulator.Length, sizeof(ulong), littleEndianWords.Length);
-        AddBytesAsWordsCore(accumulator, littleEndianWords, subtract: true);
-    }
-
-    internal static void AddBytesAsWordsCore(Span<uint> accumulator, ReadOnlySpan<byte> littleEndianWords, bool subtract)
-    {
-        if (!BitConverter.IsLittleEndian)
-        {
-            ScalarArithmetic.AddBytesAsWords(accumulator, littleEndianWords, subtract);
-            return;
-        }
-
-        var words = MemoryMarshal.Cast<byte, uint>(littleEndianWords);
-        if (subtract)
-        {
-            VectorArithmetic.Subtract(accumulator, words);
-        }
-        else
-        {
-            VectorArithmetic.Add(accumulator, words);
-        }
-    }
-
-    internal static void AddBytesAsWordsCore(Span<ulong> accumulator, ReadOnlySpan<byte> littleEndianWords, bool subtract)
-    {
-        if (!BitConverter.IsLittleEndian)
-        {
-            ScalarArithmetic.AddBytesAsWords(accumulator, littleEndianWords, subtract);
-            return;
-        }
-
-        var words = MemoryMarshal.Cast<byte, ulong>(littleEndianWords);
-        if (subtract)
-        {
-            VectorArithmetic.Subtract(accumulator, words);
-        }
-        else
-        {
-            VectorArithmetic.Add(accumulator, words);
-        }
+        VectorArithmetic.AddLittleEndian(accumulator, littleEndianWords, subtract: true);
     }
 
     private static void CheckSameLength(int accumulatorLength, int valuesLength, string paramName)

@@ -15,8 +15,8 @@ public static class X25519
     /// <summary>Fills <paramref name="privateKey"/> with fresh random bytes and writes the matching public key.</summary>
     public static void GenerateKeyPair(Span<byte> privateKey, Span<byte> publicKey)
     {
-        CheckLength(privateKey.Length, nameof(privateKey));
-        CheckLength(publicKey.Length, nameof(publicKey));
+        Error.RequireLength(privateKey.Length, KeySize, nameof(privateKey));
+        Error.RequireLength(publicKey.Length, KeySize, nameof(publicKey));
         RandomNumberGenerator.Fill(privateKey);
         Bc.GeneratePublicKey(privateKey, publicKey);
     }
@@ -24,8 +24,8 @@ public static class X25519
     /// <summary>Writes X25519(privateKey, 9), the public key of <paramref name="privateKey"/>.</summary>
     public static void DerivePublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
-        CheckLength(privateKey.Length, nameof(privateKey));
-        CheckLength(publicKey.Length, nameof(publicKey));
+        Error.RequireLength(privateKey.Length, KeySize, nameof(privateKey));
+        Error.RequireLength(publicKey.Length, KeySize, nameof(publicKey));
         Bc.GeneratePublicKey(privateKey, publicKey);
     }
 
@@ -54,17 +54,9 @@ public static class X25519
     /// <summary>The raw RFC 7748 function X25519(k, u), with scalar clamping and no all-zero check; for known-answer tests.</summary>
     public static void ScalarMult(ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> u, Span<byte> result)
     {
-        CheckLength(scalar.Length, nameof(scalar));
-        CheckLength(u.Length, nameof(u));
-        CheckLength(result.Length, nameof(result));
+        Error.RequireLength(scalar.Length, KeySize, nameof(scalar));
+        Error.RequireLength(u.Length, KeySize, nameof(u));
+        Error.RequireLength(result.Length, KeySize, nameof(result));
         Bc.ScalarMult(scalar, u, result);
-    }
-
-    private static void CheckLength(int length, string paramName)
-    {
-        if (length != KeySize)
-        {
-            throw Error.Length(paramName, KeySize, length);
-        }
     }
 }

@@ -13,13 +13,17 @@ public sealed class MaliciousServerTests
 {
     private const string Victim = "node-0001";
 
-    private static (SimulationOutcome Outcome, SecAggSimulation Sim) RunWithTamper(Func<string, ServerMessage, ServerMessage> tamper, int n = 5, int t = 3)
+    /// <summary>One full-SecAgg round of <paramref name="n"/> nodes under <paramref name="options"/>; the caller disposes the simulation.</summary>
+    private static (SimulationOutcome Outcome, SecAggSimulation Sim) Run(SimulationOptions options, int n = 5, int t = 3)
     {
         var sim = new SecAggSimulation(n);
         var config = sim.CreateConfig("exp", 1, t, n - 1, vectorLength: 16, wordBits: 32, maxAbsInput: TestInputs.MaxAbs32);
         var inputs = TestInputs.Random(sim.NodeIds, config, seed: 3);
-        return (sim.Run(config, id => inputs[id], new SimulationOptions { TamperServerMessage = tamper }), sim);
+        return (sim.Run(config, id => inputs[id], options), sim);
     }
+
+    private static (SimulationOutcome Outcome, SecAggSimulation Sim) RunWithTamper(Func<string, ServerMessage, ServerMessage> tamper, int n = 5, int t = 3) =>
+        Run(new SimulationOptions { TamperServerMessage = tamper }, n, t);
 
     private static SecAggRefusedException VictimRefusal(SimulationOutcome outcome)
     {
@@ -74,10 +78,7 @@ public sealed class MaliciousServerTests
         // everyone else reveals node-0004's self-mask share. The victim needs t signatures over the set it
         // was shown, and the others signed a different one.
         ConsistencySignature? victimSignature = null;
-        using var sim = new SecAggSimulation(5);
-        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, TestInputs.MaxAbs32);
-        var inputs = TestInputs.Random(sim.NodeIds, config, 3);
-        var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
+        var (outcome, sim) = Run(new SimulationOptions
         {
             TamperServerMessage = (to, m) => to == Victim && m is SurvivorSet s
                 ? s with { Survivors = s.Survivors.Where(id => id != "node-0004").ToArray() }
@@ -96,6 +97,7 @@ public sealed class MaliciousServerTests
                 return new Dictionary<string, ServerMessage>(messages) { [Victim] = lie };
             },
         });
+        using var _ = sim;
         var refusal = VictimRefusal(outcome);
         Assert.Equal(RefusalReason.BadConsistencySignature, refusal.Reason);
         Assert.Contains("different sets", refusal.Message);
@@ -202,17 +204,14 @@ public sealed class MaliciousServerTests
     public void Refusal_StopsTheVictimFromRevealingAnything()
     {
         var revealedByVictim = 0;
-        var sim = new SecAggSimulation(5);
-        using var _ = sim;
-        var config = sim.CreateConfig("exp", 1, 3, 4, 16, 32, TestInputs.MaxAbs32);
-        var inputs = TestInputs.Random(sim.NodeIds, config, 3);
-        var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
+        var (outcome, sim) = Run(new SimulationOptions
         {
             TamperServerMessage = (to, m) => to == Victim && m is UnmaskRequest r
                 ? r with { Requests = [.. r.Requests, new ShareRequest("node-0003", ShareKind.MaskingKey)] }
                 : m,
             ObserveClientMessage = m => { if (m is UnmaskResponse && m.Sender == Victim) revealedByVictim++; },
         });
+        using var _ = sim;
         Assert.Equal(RefusalReason.BothSharesRequested, VictimRefusal(outcome).Reason);
         Assert.Equal(0, revealedByVictim);
     }
@@ -223,10 +222,7 @@ public sealed class MaliciousServerTests
         // The victim is told a lower threshold than everyone else. A malicious server relays the victim the
         // others' advertisements anyway; they are signed over the real parameters, so the victim refuses.
         KeyAdvertisement? victimAd = null;
-        using var sim = new SecAggSimulation(5);
-        var config = sim.CreateConfig("exp", 1, 4, 4, 16, 32, TestInputs.MaxAbs32);
-        var inputs = TestInputs.Random(sim.NodeIds, config, 3);
-        var outcome = sim.Run(config, id => inputs[id], new SimulationOptions
+        var (outcome, sim) = Run(new SimulationOptions
         {
             TamperServerMessage = (to, m) => to == Victim && m is RoundStart s ? new RoundStart(s.Config with { Threshold = 3 }) : m,
             ObserveClientMessage = m => { if (m is KeyAdvertisement a && a.Sender == Victim) victimAd = a; },
@@ -236,7 +232,8 @@ public sealed class MaliciousServerTests
                 var honest = (AdvertisedKeys)messages["node-0000"];
                 return new Dictionary<string, ServerMessage>(messages) { [Victim] = honest with { Advertisements = [.. honest.Advertisements, victimAd!] } };
             },
-        });
+        }, t: 4);
+        using var _ = sim;
         var refusal = VictimRefusal(outcome);
         Assert.Equal(RefusalReason.BadKeySignature, refusal.Reason);
         Assert.Contains("different parameters", refusal.Message);

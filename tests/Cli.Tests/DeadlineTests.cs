@@ -28,21 +28,9 @@ public sealed class DeadlineTests
         {
             if (request.Round == 1) release.Wait(TimeSpan.FromSeconds(30));
         };
-        var progress = new SynchronousProgress(p =>
-        {
-            if (p is { Round: 1, Stage: "aggregating" }) release.Set();
-        });
 
-        var elapsed = Stopwatch.StartNew();
-        ExperimentResult result;
-        try
-        {
-            result = await federation.Runner.RunAsync(Spec("slow-training", rounds: 2) with { TrainingTimeout = Deadline }, progress);
-        }
-        finally
-        {
-            release.Set();
-        }
+        var (result, elapsed) = await RunReleasingAsync(federation, Spec("slow-training", rounds: 2) with { TrainingTimeout = Deadline }, release,
+            p => p is { Round: 1, Stage: "aggregating" });
 
         var (first, second) = (result.Rounds[0], result.Rounds[1]);
         Assert.True(first.Completed, first.AbortReason);
@@ -68,21 +56,9 @@ public sealed class DeadlineTests
             if (node == Slow && envelope.BodyCase == NodeEnvelope.BodyOneofCase.EncryptedShares && envelope.EncryptedShares.Header.Round == 1)
                 release.Wait(TimeSpan.FromSeconds(30));
         };
-        var progress = new SynchronousProgress(p =>
-        {
-            if (p is { Round: 1, Stage: "done" }) release.Set();
-        });
 
-        var elapsed = Stopwatch.StartNew();
-        ExperimentResult result;
-        try
-        {
-            result = await federation.Runner.RunAsync(Spec("silent-secagg", rounds: 1) with { StageTimeout = Deadline }, progress);
-        }
-        finally
-        {
-            release.Set();
-        }
+        var (result, elapsed) = await RunReleasingAsync(federation, Spec("silent-secagg", rounds: 1) with { StageTimeout = Deadline }, release,
+            p => p is { Round: 1, Stage: "done" });
 
         var round = Assert.Single(result.Rounds);
         Assert.True(round.Completed, round.AbortReason);
@@ -90,6 +66,28 @@ public sealed class DeadlineTests
         Assert.Equal("dropped during secure aggregation", Assert.Single(round.Dropped, d => d.Key == Slow).Value);
         Assert.True(elapsed.Elapsed >= Deadline, "the stage ended before its deadline");
         Assert.True(elapsed.Elapsed < 3 * Deadline, $"the experiment took {elapsed.Elapsed.TotalSeconds:F1} s: more than the one stage deadline it needed");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="spec"/>, setting <paramref name="release"/> when the runner reports the progress <paramref name="releaseAt"/>
+    /// picks (and in any case once the run ends); returns the result and a stopwatch started with the run.
+    /// </summary>
+    private static async Task<(ExperimentResult Result, Stopwatch Elapsed)> RunReleasingAsync(InProcessFederation federation, ExperimentSpec spec,
+        ManualResetEventSlim release, Func<ExperimentProgress, bool> releaseAt)
+    {
+        var progress = new SynchronousProgress(p =>
+        {
+            if (releaseAt(p)) release.Set();
+        });
+        var elapsed = Stopwatch.StartNew();
+        try
+        {
+            return (await federation.Runner.RunAsync(spec, progress), elapsed);
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     private static ExperimentSpec Spec(string id, int rounds) => new()

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using CsCheck;
 
 namespace FedBioMed.Crypto.Tests;
@@ -15,31 +17,8 @@ public sealed class MaskExpanderTests
     {
         Gen.Select(ChunkBytes, Gen.Long[0, 1_000_003], Gen.UInt.Array[0, 3000], Gen.Bool.Array[0, 4])
             .Sample((chunkBytes, firstWord, initial, subtract) =>
-            {
-                var target = (uint[])initial.Clone();
-                using var expander = new MaskExpander(chunkBytes);
-                var terms = Terms(subtract);
-                try
-                {
-                    expander.Apply(target, firstWord, terms);
-                }
-                finally
-                {
-                    Dispose(terms);
-                }
-
-                var expected = (uint[])initial.Clone();
-                for (int t = 0; t < subtract.Length; t++)
-                {
-                    var words = ReferenceCtr.Words(Seeds[t], Context, firstWord, initial.Length, 4);
-                    for (int i = 0; i < expected.Length; i++)
-                    {
-                        expected[i] = subtract[t] ? expected[i] - (uint)words[i] : expected[i] + (uint)words[i];
-                    }
-                }
-
-                Assert.Equal(expected, target);
-            }, iter: 300);
+                AssertEqualsNaiveComputation(chunkBytes, firstWord, initial, subtract, (expander, target, terms) => expander.Apply(target, firstWord, terms)),
+                iter: 300);
     }
 
     [Fact]
@@ -47,31 +26,8 @@ public sealed class MaskExpanderTests
     {
         Gen.Select(ChunkBytes, Gen.Long[0, 1_000_003], Gen.ULong.Array[0, 2000], Gen.Bool.Array[0, 4])
             .Sample((chunkBytes, firstWord, initial, subtract) =>
-            {
-                var target = (ulong[])initial.Clone();
-                using var expander = new MaskExpander(chunkBytes);
-                var terms = Terms(subtract);
-                try
-                {
-                    expander.Apply(target, firstWord, terms);
-                }
-                finally
-                {
-                    Dispose(terms);
-                }
-
-                var expected = (ulong[])initial.Clone();
-                for (int t = 0; t < subtract.Length; t++)
-                {
-                    var words = ReferenceCtr.Words(Seeds[t], Context, firstWord, initial.Length, 8);
-                    for (int i = 0; i < expected.Length; i++)
-                    {
-                        expected[i] = subtract[t] ? expected[i] - words[i] : expected[i] + words[i];
-                    }
-                }
-
-                Assert.Equal(expected, target);
-            }, iter: 300);
+                AssertEqualsNaiveComputation(chunkBytes, firstWord, initial, subtract, (expander, target, terms) => expander.Apply(target, firstWord, terms)),
+                iter: 300);
     }
 
     [Theory]
@@ -159,6 +115,36 @@ public sealed class MaskExpanderTests
         using var expander = new MaskExpander();
         Assert.Throws<ArgumentOutOfRangeException>(() => expander.Apply(new uint[4], -1, [new MaskTerm(prg, false)]));
         Assert.Throws<ArgumentException>(() => expander.Apply(new uint[4], 0, [new MaskTerm(null!, false)]));
+    }
+
+    /// <summary>Applies the terms with <paramref name="apply"/> and compares with word-by-word sums of <see cref="ReferenceCtr"/>'s words.</summary>
+    private static void AssertEqualsNaiveComputation<T>(int chunkBytes, long firstWord, T[] initial, bool[] subtract, Action<MaskExpander, T[], MaskTerm[]> apply)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var target = (T[])initial.Clone();
+        using var expander = new MaskExpander(chunkBytes);
+        var terms = Terms(subtract);
+        try
+        {
+            apply(expander, target, terms);
+        }
+        finally
+        {
+            Dispose(terms);
+        }
+
+        var expected = (T[])initial.Clone();
+        for (int t = 0; t < subtract.Length; t++)
+        {
+            var words = ReferenceCtr.Words(Seeds[t], Context, firstWord, initial.Length, Unsafe.SizeOf<T>());
+            for (int i = 0; i < expected.Length; i++)
+            {
+                var word = T.CreateTruncating(words[i]);
+                expected[i] = subtract[t] ? expected[i] - word : expected[i] + word;
+            }
+        }
+
+        Assert.Equal(expected, target);
     }
 
     private static MaskTerm[] Terms(bool[] subtract) =>

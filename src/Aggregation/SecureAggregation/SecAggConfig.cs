@@ -45,6 +45,9 @@ public sealed record SecAggConfig
     /// <summary>Holders of each node's shares: its neighbours and itself.</summary>
     public int HoldersPerNode => NeighbourDegree + 1;
 
+    /// <summary>The configuration digest D of protocol §6.1: SHA-256 of every parameter, what each node signs in its key advertisement.</summary>
+    public byte[] Digest() => Internal.SecAggKdf.ConfigDigest(this);
+
     /// <summary>
     /// Throws <see cref="SecAggRefusedException"/> with <see cref="RefusalReason.InvalidParameters"/>
     /// naming the first parameter that is wrong.

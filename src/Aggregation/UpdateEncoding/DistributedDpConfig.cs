@@ -42,12 +42,15 @@ public sealed record DistributedDpConfig
     public double L2Sensitivity => Scale * ClipNorm + Math.Sqrt(PaddedDimension);
 
     /// <summary>k with P(|noise| &gt; kσ) ≤ β/D for a discrete Gaussian (sub-Gaussian tail 2·exp(−k²/2)).</summary>
-    private double TailFactor => Math.Sqrt(2 * Math.Log(2 * PaddedDimension / FailureProbability));
+    private double TailFactor => Math.Sqrt(TailFactorSquared);
+
+    /// <summary>k² = 2·log(2D/β).</summary>
+    private double TailFactorSquared => 2 * Math.Log(2 * PaddedDimension / FailureProbability);
 
     /// <summary>Largest |coordinate| of one node's scaled update before noise.</summary>
     public double SignalBound => (RotationSeed is null
         ? Scale * ClipNorm
-        : Scale * ClipNorm * Math.Sqrt(2 * Math.Log(2 * PaddedDimension / FailureProbability) / PaddedDimension)) + 1;
+        : Scale * ClipNorm * Math.Sqrt(TailFactorSquared / PaddedDimension)) + 1;
 
     /// <summary>Per-node bound on a coordinate, noise included (checked by every node on its own input).</summary>
     public ulong MaxAbsInput => (ulong)Math.Ceiling(SignalBound + TailFactor * Math.Sqrt(NoiseVariancePerNode));

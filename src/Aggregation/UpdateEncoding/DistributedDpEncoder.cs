@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using FedBioMed.Aggregation.UpdateEncoding.Noise;
 
 namespace FedBioMed.Aggregation.UpdateEncoding;
@@ -16,13 +15,7 @@ public static class DistributedDpEncoder
         ArgumentNullException.ThrowIfNull(random);
         if (update.Length != config.Dimension)
             throw new ArgumentException($"the update has {update.Length} parameters; the round expects {config.Dimension}", nameof(update));
-        double squared = 0;
-        for (var i = 0; i < update.Length; i++)
-        {
-            if (!float.IsFinite(update[i])) throw new ArgumentException($"update[{i}] is {update[i]}; updates must be finite", nameof(update));
-            squared += (double)update[i] * update[i];
-        }
-        var clip = Math.Sqrt(squared) > config.ClipNorm ? config.ClipNorm / Math.Sqrt(squared) : 1.0;
+        var clip = UpdateEncoder.ClipFactor(update, config.ClipNorm);
 
         var vector = new double[config.PaddedDimension];
         for (var i = 0; i < update.Length; i++) vector[i] = update[i] * clip;
@@ -31,7 +24,7 @@ public static class DistributedDpEncoder
         var values = new long[config.PaddedDimension];
         for (var i = 0; i < vector.Length; i++)
         {
-            var uniform = (random.NextUInt64() >> 11) * (1.0 / (1UL << 53));
+            var uniform = UpdateEncoder.Uniform(random.NextUInt64());
             values[i] = UpdateEncoder.StochasticRound(vector[i] * config.Scale, uniform);
         }
         if (config.NoiseVariancePerNode > 0)
@@ -46,8 +39,8 @@ public static class DistributedDpEncoder
         }
         var wordBytes = config.WordBits / 8;
         var output = new byte[config.VectorLength * wordBytes];
-        for (var i = 0; i < values.Length; i++) Write(output, i, values[i], config.WordBits);
-        Write(output, values.Length, 1, config.WordBits);
+        for (var i = 0; i < values.Length; i++) UpdateEncoder.WriteWord(output, i, values[i], config.WordBits);
+        UpdateEncoder.WriteWord(output, values.Length, 1, config.WordBits);
         return output;
     }
 
@@ -65,15 +58,5 @@ public static class DistributedDpEncoder
         var average = new float[config.Dimension];
         for (var i = 0; i < average.Length; i++) average[i] = (float)(vector[i] / count);
         return average;
-    }
-
-    private static void Write(byte[] output, int index, long value, int wordBits)
-    {
-        switch (wordBits)
-        {
-            case 16: BinaryPrimitives.WriteInt16LittleEndian(output.AsSpan(index * 2), checked((short)value)); break;
-            case 32: BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(index * 4), checked((int)value)); break;
-            default: BinaryPrimitives.WriteInt64LittleEndian(output.AsSpan(index * 8), value); break;
-        }
     }
 }

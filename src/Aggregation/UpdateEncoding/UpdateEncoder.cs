@@ -19,15 +19,7 @@ public static class UpdateEncoder
             throw new ArgumentOutOfRangeException(nameof(weight), $"weight {weight} must be between 1 and the round's maximum {config.MaxWeight}");
         if (wordBits is not (32 or 64)) throw new ArgumentOutOfRangeException(nameof(wordBits), $"word bits {wordBits} must be 32 or 64");
 
-        double squared = 0;
-        for (var i = 0; i < update.Length; i++)
-        {
-            if (!float.IsFinite(update[i])) throw new ArgumentException($"update[{i}] is {update[i]}; updates must be finite", nameof(update));
-            squared += (double)update[i] * update[i];
-        }
-        var norm = Math.Sqrt(squared);
-        var clip = norm > config.ClipNorm ? config.ClipNorm / norm : 1.0;
-        var factor = clip * weight * config.Scale;
+        var factor = ClipFactor(update, config.ClipNorm) * weight * config.Scale;
 
         var wordBytes = wordBits / 8;
         var output = new byte[EncodingConfig.VectorLength(update.Length) * wordBytes];
@@ -44,14 +36,33 @@ public static class UpdateEncoder
             coinBlock += coinBytes.Length / 16;
             for (var j = 0; j < count; j++)
             {
-                var uniform = (BinaryPrimitives.ReadUInt64LittleEndian(coinBytes.AsSpan(8 * j)) >> 11) * (1.0 / (1UL << 53));
+                var uniform = Uniform(BinaryPrimitives.ReadUInt64LittleEndian(coinBytes.AsSpan(8 * j)));
                 var value = StochasticRound(update[start + j] * factor, uniform);
-                Write(output, start + j, value, wordBits);
+                WriteWord(output, start + j, value, wordBits);
             }
         }
-        Write(output, update.Length, weight, wordBits);
+        WriteWord(output, update.Length, weight, wordBits);
         return output;
     }
+
+    /// <summary>
+    /// The factor that scales <paramref name="update"/> to L2 norm at most <paramref name="clipNorm"/> (1 when it
+    /// is already within); throws for a non-finite coordinate.
+    /// </summary>
+    internal static double ClipFactor(ReadOnlySpan<float> update, double clipNorm)
+    {
+        double squared = 0;
+        for (var i = 0; i < update.Length; i++)
+        {
+            if (!float.IsFinite(update[i])) throw new ArgumentException($"update[{i}] is {update[i]}; updates must be finite", nameof(update));
+            squared += (double)update[i] * update[i];
+        }
+        var norm = Math.Sqrt(squared);
+        return norm > clipNorm ? clipNorm / norm : 1.0;
+    }
+
+    /// <summary>A uniform double in [0, 1) from the top 53 of 64 random bits.</summary>
+    internal static double Uniform(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>floor(x) + 1 with probability frac(x): E[result] = x.</summary>
     internal static long StochasticRound(double x, double uniform)
@@ -60,9 +71,14 @@ public static class UpdateEncoder
         return (long)floor + (uniform < x - floor ? 1 : 0);
     }
 
-    private static void Write(byte[] output, int index, long value, int wordBits)
+    /// <summary>Writes word <paramref name="index"/> as a little-endian two's complement integer; throws if it does not fit.</summary>
+    internal static void WriteWord(byte[] output, int index, long value, int wordBits)
     {
-        if (wordBits == 32) BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(index * 4), checked((int)value));
-        else BinaryPrimitives.WriteInt64LittleEndian(output.AsSpan(index * 8), value);
+        switch (wordBits)
+        {
+            case 16: BinaryPrimitives.WriteInt16LittleEndian(output.AsSpan(index * 2), checked((short)value)); break;
+            case 32: BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(index * 4), checked((int)value)); break;
+            default: BinaryPrimitives.WriteInt64LittleEndian(output.AsSpan(index * 8), value); break;
+        }
     }
 }

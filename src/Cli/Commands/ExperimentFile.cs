@@ -52,20 +52,24 @@ internal static class ExperimentFile
             {
                 throw new InvalidDataException($"experiment.{ex.Message}");
             }
-            var spec = new ExperimentSpec
+            var required = new ExperimentSpec
             {
                 Id = String(root, "id") ?? throw new InvalidDataException("experiment.id: required"),
                 DatasetTag = String(root, "datasetTag") ?? throw new InvalidDataException("experiment.datasetTag: required"),
                 Plan = plan,
-                Rounds = Int(root, "rounds") ?? 10,
-                MinNodes = Int(root, "minNodes") ?? 2,
+            };
+            // A field the file leaves out keeps the spec's default.
+            var spec = required with
+            {
+                Rounds = Int(root, "rounds") ?? required.Rounds,
+                MinNodes = Int(root, "minNodes") ?? required.MinNodes,
                 CohortSize = Int(root, "cohortSize"),
-                SecureAggregation = Bool(root, "secureAggregation") ?? true,
+                SecureAggregation = Bool(root, "secureAggregation") ?? required.SecureAggregation,
                 NeighbourDegree = Int(root, "neighbourDegree"),
-                ThresholdFraction = Double(root, "thresholdFraction") ?? 2.0 / 3.0,
-                ClipNorm = Double(root, "clipNorm") ?? 100,
-                StageTimeout = Seconds(root, "stageTimeoutSeconds") ?? TimeSpan.FromSeconds(30),
-                TrainingTimeout = Seconds(root, "trainingTimeoutSeconds") ?? TimeSpan.FromSeconds(600),
+                ThresholdFraction = Double(root, "thresholdFraction") ?? required.ThresholdFraction,
+                ClipNorm = Double(root, "clipNorm") ?? required.ClipNorm,
+                StageTimeout = Seconds(root, "stageTimeoutSeconds") ?? required.StageTimeout,
+                TrainingTimeout = Seconds(root, "trainingTimeoutSeconds") ?? required.TrainingTimeout,
                 ClientDp = ClientDp(root),
             };
             try
@@ -95,13 +99,16 @@ internal static class ExperimentFile
         {
             if (!KnownDp.Contains(property.Name)) throw new InvalidDataException($"experiment.clientDp.{property.Name}: unknown field");
         }
-        return new ClientDpSpec
+        var required = new ClientDpSpec
         {
             TargetEpsilon = Double(dp, "targetEpsilon", "clientDp.") ?? throw new InvalidDataException("experiment.clientDp.targetEpsilon: required"),
-            Delta = Double(dp, "delta", "clientDp.") ?? 1e-5,
-            ClipNorm = Double(dp, "clipNorm", "clientDp.") ?? 1,
-            WordBits = Int(dp, "wordBits", "clientDp.") ?? 16,
-            Rotate = Bool(dp, "rotate", "clientDp.") ?? true,
+        };
+        return required with
+        {
+            Delta = Double(dp, "delta", "clientDp.") ?? required.Delta,
+            ClipNorm = Double(dp, "clipNorm", "clientDp.") ?? required.ClipNorm,
+            WordBits = Int(dp, "wordBits", "clientDp.") ?? required.WordBits,
+            Rotate = Bool(dp, "rotate", "clientDp.") ?? required.Rotate,
         };
     }
 

@@ -126,4 +126,30 @@ internal static class DemoCommand
 }
 
 internal sealed record DemoArguments(int Nodes = 3, int Rounds = 10, bool NoSecureAggregation = false, bool DifferentialPrivacy = false, string? AuditDirectory = null,
-    int? PrometheusPort = null, int PrometheusWaitSeconds = 60);
+    int? PrometheusPort = null, int PrometheusWaitSeconds = 60)
+{
+    /// <summary>The options of `fedbiomed demo`.</summary>
+    public static DemoArguments Parse(string[] args)
+    {
+        var options = Options.Parse(args, flags: ["--no-secagg", "--dp"]);
+        var parsed = new DemoArguments(
+            Nodes: options.Int("--nodes", 3, min: 2),
+            Rounds: options.Int("--rounds", 10, min: 1),
+            NoSecureAggregation: options.Flag("--no-secagg"),
+            DifferentialPrivacy: options.Flag("--dp"),
+            AuditDirectory: options.Get("--audit-dir"),
+            PrometheusPort: LoopbackPort(options.Get("--prometheus")),
+            PrometheusWaitSeconds: options.Int("--prometheus-wait", 60, min: 0));
+        options.RejectUnknown();
+        return parsed;
+    }
+
+    /// <summary>The port of a loopback scrape URL (http://127.0.0.1:PORT or http://localhost:PORT).</summary>
+    private static int? LoopbackPort(string? url)
+    {
+        if (url is null) return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http" || !uri.IsLoopback || uri.IsDefaultPort || uri.AbsolutePath is not ("/" or "/metrics"))
+            throw new UsageException($"option --prometheus: '{url}' must be a loopback URL with a port, like http://127.0.0.1:9464");
+        return uri.Port;
+    }
+}

@@ -75,7 +75,8 @@ public sealed class InProcessFederation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(plan);
         var root = Directory.CreateTempSubdirectory("fedbiomed-demo-").FullName;
         var identities = nodeDatasets.Select((_, i) => NodeIdentity.Generate($"hospital-{(char)('a' + i)}")).ToArray();
-        var roster = new Roster(identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)));
+        var identityKeys = identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)).ToArray();
+        var roster = new Roster(identityKeys);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(logLevel);
@@ -112,7 +113,7 @@ public sealed class InProcessFederation : IAsyncDisposable
             // What an auditor needs besides the trails: the nodes' roster and the researcher's key (in a sub-folder,
             // so `audit verify DIR/*` sees only trails).
             var keys = Directory.CreateDirectory(Path.Combine(auditDirectory, "keys")).FullName;
-            RosterFile.Save(Path.Combine(keys, "roster.json"), identities.Select(id => KeyValuePair.Create(id.Id, id.PublicKey)));
+            RosterFile.Save(Path.Combine(keys, "roster.json"), identityKeys);
             File.WriteAllText(Path.Combine(keys, "researcher.pub"), Convert.ToHexStringLower(researcherIdentity!.PublicKey) + "\n");
         }
 

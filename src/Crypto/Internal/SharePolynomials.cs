@@ -12,6 +12,11 @@ internal static class SharePolynomials
     public static void Evaluate(ReadOnlySpan<ushort> constant, ReadOnlySpan<ushort> coefficients, int degree, ushort x, Span<ushort> result)
     {
         const int width = ShamirSymbols.Count;
+        if (degree == 0)
+        {
+            constant[..width].CopyTo(result);
+            return;
+        }
 
         // Multiplication by the fixed x is GF(2)-linear, so x·y = low[y & 0xFF] ^ high[y >> 8]: two small lookups per step.
         Span<ushort> low = stackalloc ushort[256];
@@ -23,12 +28,6 @@ internal static class SharePolynomials
         }
 
         Span<ushort> y = stackalloc ushort[width];
-        if (degree == 0)
-        {
-            constant[..width].CopyTo(result);
-            return;
-        }
-
         coefficients.Slice((degree - 1) * width, width).CopyTo(y);
         ref ushort lo = ref MemoryMarshal.GetReference(low);
         ref ushort hi = ref MemoryMarshal.GetReference(high);

@@ -14,6 +14,33 @@ internal static class VectorArithmetic
     public static void Subtract<T>(Span<T> accumulator, ReadOnlySpan<T> values)
         where T : unmanaged, IBinaryInteger<T> => Apply<T, SubtractOp<T>>(accumulator, values);
 
+    /// <summary>accumulator[i] ±= the i-th little-endian word of <paramref name="littleEndianWords"/> (lengths already checked).</summary>
+    public static void AddLittleEndian<T>(Span<T> accumulator, ReadOnlySpan<byte> littleEndianWords, bool subtract)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            var words = MemoryMarshal.Cast<byte, T>(littleEndianWords);
+            if (subtract)
+            {
+                Subtract(accumulator, words);
+            }
+            else
+            {
+                Add(accumulator, words);
+            }
+
+            return;
+        }
+
+        int wordSize = Unsafe.SizeOf<T>();
+        for (int i = 0; i < accumulator.Length; i++)
+        {
+            var word = T.ReadLittleEndian(littleEndianWords.Slice(i * wordSize, wordSize), isUnsigned: true);
+            accumulator[i] = subtract ? accumulator[i] - word : accumulator[i] + word;
+        }
+    }
+
     private static void Apply<T, TOp>(Span<T> accumulator, ReadOnlySpan<T> values)
         where T : unmanaged, IBinaryInteger<T>
         where TOp : struct, IOp<T>

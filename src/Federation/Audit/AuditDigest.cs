@@ -25,13 +25,7 @@ public static class AuditDigest
     public static string Config(SecAggConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var builder = new ContextBuilder("secagg/config")
-            .Add(config.Header.ExperimentId).Add(config.Header.Round).Add(config.Header.SessionId)
-            .Add(config.Cohort.Count);
-        foreach (var id in config.Cohort) builder.Add(id);
-        builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits)
-            .Add(unchecked((long)config.MaxAbsInput)).Add(unchecked((long)(config.MaxAbsSum ?? 0)));
-        return Finish(builder);
+        return Convert.ToHexStringLower(config.Digest());
     }
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
@@ -94,7 +88,7 @@ public static class AuditDigest
         switch (message)
         {
             case RoundStart m:
-                hash.Add(Convert.FromHexString(Config(m.Config)));
+                hash.Add(m.Config.Digest());
                 break;
             case KeyAdvertisement m:
                 AddAdvertisement(hash, m);

@@ -52,9 +52,6 @@ public static class AuditEvents
         ConsistencySigned, UnmaskRequested, UnmaskRevealed, Refused, RoundAborted, RoundResult, DpSpent,
     };
 
-    /// <summary>Every event name, in no particular order.</summary>
-    public static IReadOnlyCollection<string> All => Known;
-
     public static bool IsKnown(string @event) => Known.Contains(@event);
 
     /// <summary>The stage rank of a ranked event, or null for unranked ones.</summary>

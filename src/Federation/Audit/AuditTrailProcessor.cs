@@ -50,20 +50,15 @@ public sealed class ActivityAuditSink(string participantId, string runId) : IAud
     /// <summary>The run whose trail gets the events.</summary>
     public string RunId { get; } = !string.IsNullOrEmpty(runId) ? runId : throw new ArgumentException("run id is empty", nameof(runId));
 
-    /// <exception cref="InvalidOperationException">No tracer provider listens to the federation's source, so the event would be lost.</exception>
-    public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
-    {
-        ArgumentNullException.ThrowIfNull(attrs);
-        Append(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal)));
-    }
-
-    /// <inheritdoc cref="Append(string, string?, long?, string?, IReadOnlyDictionary{string, string})"/>
+    /// <summary>
+    /// Emits the event's span. The span carries the entry to the trail untouched; the trail stamps it with its own clock
+    /// as the span ends, which is at once, on this thread.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No tracer provider listens to the participant's audit source, so the event would be lost.</exception>
     public void Append(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        // The span carries the entry to the trail untouched, stamped with the time the event happened.
-        if (entry.Time is null) entry = entry with { Time = DateTimeOffset.UtcNow };
         if (FederationTelemetry.RecordAuditEvent(ParticipantId, RunId, entry) is null)
-            throw new InvalidOperationException($"audit event '{entry.Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.Name}'");
+            throw new InvalidOperationException($"audit event '{entry.Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.AuditSourceName(ParticipantId)}'");
     }
 }

@@ -102,8 +102,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     public AuditRecord Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs) =>
         AppendBatch([new AuditEntry(@event, experiment, round, session, attrs)])[0];
 
-    void IAuditSink.Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs) =>
-        Append(@event, experiment, round, session, attrs);
+    void IAuditSink.Append(AuditEntry entry) => AppendBatch([entry]);
 
     /// <summary>
     /// Appends the entries as consecutive records sealed by one signature (over the last one's signed bytes),
@@ -208,8 +207,15 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             _prev = prev.ToString();
             _nextSeq += count;
             return fields?.Select((f, i) => new AuditRecord(first + i, f.Prev, f.Time, ParticipantId, entries[i].Event, entries[i].Experiment, entries[i].Round,
-                entries[i].Session, new SortedDictionary<string, string>(entries[i].Attrs.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal), seal, sig)).ToArray();
+                entries[i].Session, Sorted(entries[i].Attrs), seal, sig)).ToArray();
         }
+    }
+
+    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string> attrs)
+    {
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in attrs) sorted.Add(key, value);
+        return sorted;
     }
 
     private void Resume(byte[] publicKey)

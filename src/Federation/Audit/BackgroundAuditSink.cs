@@ -42,12 +42,6 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     /// <summary>The trail being written.</summary>
     public AuditTrailWriter Writer => _writer;
 
-    public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
-    {
-        ArgumentNullException.ThrowIfNull(attrs);
-        Append(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal)));
-    }
-
     /// <summary>Queues an event given whole (stamped now if it has no time); its attributes must not change afterwards.</summary>
     /// <exception cref="ArgumentException">The event cannot be appended (<see cref="AuditTrailWriter.AppendBatch"/>): refused here, on the caller's thread.</exception>
     public void Append(AuditEntry entry)

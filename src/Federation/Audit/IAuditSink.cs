@@ -9,13 +9,13 @@ public interface IAuditSink
     /// <summary>The participant the events are recorded for.</summary>
     string ParticipantId { get; }
 
-    /// <summary>Records one event (<see cref="AuditEvents"/>).</summary>
-    void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs);
+    /// <summary>Records one event given whole (stamped when the sink takes it if it has no time); the caller no longer changes its attributes.</summary>
+    void Append(AuditEntry entry);
 
-    /// <summary>Records one event given whole (with the time it happened); the caller no longer changes its attributes.</summary>
-    void Append(AuditEntry entry)
+    /// <summary>Records one event (<see cref="AuditEvents"/>); its attributes are copied.</summary>
+    void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        Append(entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs);
+        ArgumentNullException.ThrowIfNull(attrs);
+        Append(new AuditEntry(@event, experiment, round, session, new Dictionary<string, string>(attrs, StringComparer.Ordinal)));
     }
 }

@@ -14,7 +14,7 @@ public sealed class NullAuditSink : IAuditSink
 
     public string ParticipantId => "";
 
-    public void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
+    public void Append(AuditEntry entry)
     {
     }
 

@@ -87,9 +87,8 @@ public static class TabularDataset
     {
         int t = columns.Target;
         string name = columns.Header[t];
-        options.ColumnKinds.TryGetValue(name, out var declared);
-        bool declaredNumeric = options.ColumnKinds.ContainsKey(name) && declared == ColumnKind.Numeric;
-        bool declaredCategorical = options.ColumnKinds.ContainsKey(name) && declared == ColumnKind.Categorical;
+        bool isDeclared = options.ColumnKinds.TryGetValue(name, out var declared);
+        bool declaredCategorical = isDeclared && declared == ColumnKind.Categorical;
 
         foreach (var (fields, line) in rows)
         {
@@ -99,22 +98,31 @@ public static class TabularDataset
             }
         }
 
-        bool integers = !declaredCategorical && rows.All(r => long.TryParse(r.Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
-        if (declaredNumeric && !integers)
+        // Each label parsed once; nonInteger is the first row whose label is not an integer (-1: none).
+        var values = new long[rows.Count];
+        int nonInteger = -1;
+        for (int r = 0; r < rows.Count && !declaredCategorical && nonInteger < 0; r++)
         {
-            var (fields, line) = rows.First(r => !long.TryParse(r.Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+            if (!long.TryParse(rows[r].Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[r]))
+            {
+                nonInteger = r;
+            }
+        }
+        bool integers = !declaredCategorical && nonInteger < 0;
+        if (isDeclared && declared == ColumnKind.Numeric && !integers)
+        {
+            var (fields, line) = rows[nonInteger];
             throw new DatasetFormatException(source, line, name, $"'{fields[t]}' is not an integer class label");
         }
 
         string[] classNames;
         if (integers)
         {
-            var values = rows.Select(r => long.Parse(r.Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).Distinct().Order().ToArray();
-            classNames = [.. values.Select(v => v.ToString(CultureInfo.InvariantCulture))];
+            long[] distinct = [.. values.Distinct().Order()];
+            classNames = [.. distinct.Select(v => v.ToString(CultureInfo.InvariantCulture))];
             // Map by parsed value so that "01" and "1" are the same class.
-            var byValue = values.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
-            var ints = rows.Select(r => byValue[long.Parse(r.Fields[t], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)]).ToArray();
-            return (ints, classNames);
+            var byValue = distinct.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
+            return ([.. values.Select(v => byValue[v])], classNames);
         }
         classNames = [.. rows.Select(r => r.Fields[t]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         var index = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);

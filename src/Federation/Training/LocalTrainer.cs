@@ -276,7 +276,7 @@ public sealed class LocalTrainer : IDisposable
     {
         if (length != ParameterCount)
         {
-            throw new ArgumentException($"{name} has {length} values; this {PlanNamesFor()} model has {ParameterCount} parameters", name);
+            throw new ArgumentException($"{name} has {length} values; this {PlanNames.Models[Plan.Model.Kind]} model has {ParameterCount} parameters", name);
         }
     }
 
@@ -293,8 +293,6 @@ public sealed class LocalTrainer : IDisposable
             throw new ArgumentException($"{name} has {data.ClassCount} classes; the model was built for {ClassCount}", name);
         }
     }
-
-    private string PlanNamesFor() => PlanNames.Models[Plan.Model.Kind];
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

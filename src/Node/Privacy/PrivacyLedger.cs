@@ -18,7 +18,6 @@ public sealed class PrivacyLedger(NodeDatabase database, TimeProvider time)
         var orders = RdpAccountant.DefaultOrders;
         var total = new double[orders.Count];
         using var connection = database.Open();
-        EnsureTable(connection);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT rdp FROM privacy_ledger WHERE dataset = $d";
         command.Parameters.AddWithValue("$d", datasetId);
@@ -41,7 +40,6 @@ public sealed class PrivacyLedger(NodeDatabase database, TimeProvider time)
     public void Record(string datasetId, string experimentId, long round, double[] rdp)
     {
         using var connection = database.Open();
-        EnsureTable(connection);
         using var transaction = connection.BeginTransaction();
         using (var read = connection.CreateCommand())
         {
@@ -69,8 +67,4 @@ public sealed class PrivacyLedger(NodeDatabase database, TimeProvider time)
         }
         transaction.Commit();
     }
-
-    private static void EnsureTable(Microsoft.Data.Sqlite.SqliteConnection connection) =>
-        NodeDatabase.Execute(connection,
-            "CREATE TABLE IF NOT EXISTS privacy_ledger (dataset TEXT NOT NULL, experiment TEXT NOT NULL, round INTEGER NOT NULL, rdp TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (dataset, experiment, round))");
 }

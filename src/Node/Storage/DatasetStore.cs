@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace FedBioMed.Node.Storage;
 
@@ -10,7 +11,7 @@ public sealed class DatasetStore(NodeDatabase database, TimeProvider time)
         ArgumentNullException.ThrowIfNull(dataset);
         dataset.Validate();
         using var connection = database.Open();
-        if (Find(dataset.Id) is not null) throw new InvalidOperationException($"a dataset with id '{dataset.Id}' is already registered");
+        if (Find(connection, dataset.Id) is not null) throw new InvalidOperationException($"a dataset with id '{dataset.Id}' is already registered");
         NodeDatabase.Execute(connection,
             "INSERT INTO datasets (id, tags, kind, location, labels_location, target_column, added_at) VALUES ($id, $tags, $kind, $location, $labels, $target, $at)",
             ("$id", dataset.Id), ("$tags", JsonSerializer.Serialize(dataset.Tags)), ("$kind", dataset.Kind.ToString()),
@@ -28,13 +29,26 @@ public sealed class DatasetStore(NodeDatabase database, TimeProvider time)
         return command.ExecuteNonQuery() > 0;
     }
 
-    public DatasetRegistration? Find(string id) => List().FirstOrDefault(d => d.Id == id);
+    public DatasetRegistration? Find(string id)
+    {
+        using var connection = database.Open();
+        return Find(connection, id);
+    }
 
     public IReadOnlyList<DatasetRegistration> List()
     {
         using var connection = database.Open();
+        return Read(connection, "ORDER BY id");
+    }
+
+    private static DatasetRegistration? Find(SqliteConnection connection, string id) => Read(connection, "WHERE id = $id", id).SingleOrDefault();
+
+    /// <summary>The registrations the SQL <paramref name="clause"/> selects (<c>$id</c> bound to <paramref name="id"/>).</summary>
+    private static List<DatasetRegistration> Read(SqliteConnection connection, string clause, string? id = null)
+    {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, tags, kind, location, labels_location, target_column FROM datasets ORDER BY id";
+        command.CommandText = "SELECT id, tags, kind, location, labels_location, target_column FROM datasets " + clause;
+        if (id is not null) command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         var result = new List<DatasetRegistration>();
         while (reader.Read())

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace FedBioMed.Node.Storage;
 
 /// <summary>
-/// The node's SQLite database: registered datasets, plan approvals and the rounds it took part in.
+/// The node's SQLite database: registered datasets, plan approvals, the rounds it took part in and its privacy ledger.
 /// Every write is one transaction, so a killed process leaves either the old or the new state.
 /// </summary>
 public sealed class NodeDatabase
@@ -25,6 +25,9 @@ public sealed class NodeDatabase
                 hash TEXT PRIMARY KEY, json TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS experiment_rounds (experiment TEXT PRIMARY KEY, last_round INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS sessions (session TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS privacy_ledger (
+                dataset TEXT NOT NULL, experiment TEXT NOT NULL, round INTEGER NOT NULL, rdp TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                PRIMARY KEY (dataset, experiment, round));
             """);
     }
 

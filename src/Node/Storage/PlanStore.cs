@@ -33,7 +33,14 @@ public sealed class PlanStore(NodeDatabase database, TimeProvider time)
         return command.ExecuteNonQuery() > 0;
     }
 
-    public PlanStatus? StatusOf(string hash) => List().FirstOrDefault(p => p.Hash == hash)?.Status;
+    public PlanStatus? StatusOf(string hash)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status FROM plans WHERE hash = $hash";
+        command.Parameters.AddWithValue("$hash", hash);
+        return command.ExecuteScalar() is string status ? Enum.Parse<PlanStatus>(status) : null;
+    }
 
     public IReadOnlyList<StoredPlan> List()
     {

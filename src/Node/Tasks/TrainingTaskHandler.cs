@@ -16,10 +16,10 @@ namespace FedBioMed.Node.Tasks;
 public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, NodeOptions options, RoundPrivacyCheck privacy) : IDisposable
 {
     private LocalTrainer? _trainer;
+    private string? _trainerKey;
 
     /// <summary>For tests that compare what the researcher receives with the node's true (encoded) update.</summary>
     internal event Action<TrainingRequest, byte[]>? EncodedUpdateReady;
-    private string? _trainerKey;
 
     /// <summary>The outcome: the reply to send and, unless evaluating only, the encoded update.</summary>
     /// <param name="Reply">What goes back to the researcher.</param>
@@ -62,21 +62,18 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         var result = trainer.Train(train, globalParameters, request.Round);
         var update = result.Parameters;
         for (var i = 0; i < update.Length; i++) update[i] -= globalParameters[i];
-        byte[] encoded;
-        if (approved.Rdp is { } cost && approved.Config is null)
+        if (approved.Rdp is { } cost)
         {
-            // DP-SGD: the cost of the local steps is booked before the update leaves the node.
+            // The cost (DP-SGD's local steps, or the distributed noise) is booked before the update can leave the node.
             privacy.Record(registration.Id, request, cost);
             reply.EpsilonSpent = approved.EpsilonAfter;
         }
+        byte[] encoded;
         if (approved.Config is { } dp)
         {
-            // The cost is booked before the noisy update can leave the node.
-            privacy.Record(registration.Id, request, approved.Rdp!);
             using var random = new CryptoRandomSource();
             encoded = DistributedDpEncoder.Encode(update, dp, random);
             reply.Weight = 1;
-            reply.EpsilonSpent = approved.EpsilonAfter;
         }
         else
         {

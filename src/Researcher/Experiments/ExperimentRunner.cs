@@ -90,14 +90,13 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
     /// </summary>
     private async Task<Standardization> FeatureStatisticsAsync(ExperimentSpec spec, float[] global, CancellationToken cancellationToken)
     {
-        var selected = Matching(spec).Select(m => m.Node).ToArray();
-        var width = Matching(spec)[0].Info.FeatureShape.Aggregate(1, (a, b) => a * b);
-        var request = new TrainingRequest
-        {
-            ExperimentId = spec.Id, Round = 0, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
-            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/0/model", SecureAggregation = spec.SecureAggregation,
-            WordBits = 64, StatisticsOnly = true,
-        };
+        var matching = Matching(spec);
+        var selected = matching.Select(m => m.Node).ToArray();
+        var width = matching[0].Info.FeatureShape.Aggregate(1, (a, b) => a * b);
+        var request = Request(spec, 0, $"{spec.Id}/0/model", null);
+        request.SecureAggregation = spec.SecureAggregation;
+        request.WordBits = 64;
+        request.StatisticsOnly = true;
         var model = GlobalModel.ToBytes(global);
         var requestSha256 = StartPlainRound(spec, request, model, AuditTasks.Statistics, selected);
         var replies = await new TrainingCollector(registry, options, logger, _audit)
@@ -152,17 +151,10 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         // Nodes announce their sample counts; cap them so an inflated count cannot ruin everyone's precision (nodes clamp to it).
         var maxWeight = Math.Clamp(matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount), 1, MaxWeightCap);
         var encoding = EncodingConfig.WithLargestScale(Math.Max(selected.Length, 2), 32, spec.ClipNorm, maxWeight);
-        var request = new TrainingRequest
-        {
-            ExperimentId = spec.Id, Round = round, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
-            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/model", SecureAggregation = spec.SecureAggregation,
-            WordBits = 32, Encoding = new EncodingMsg { ClipNorm = encoding.ClipNorm, Scale = encoding.Scale, MaxWeight = encoding.MaxWeight },
-        };
-        if (standardization is not null)
-        {
-            request.FeatureMean.AddRange(standardization.Mean);
-            request.FeatureStd.AddRange(standardization.Std);
-        }
+        var request = Request(spec, round, $"{spec.Id}/{round}/model", standardization);
+        request.SecureAggregation = spec.SecureAggregation;
+        request.WordBits = 32;
+        request.Encoding = new EncodingMsg { ClipNorm = encoding.ClipNorm, Scale = encoding.Scale, MaxWeight = encoding.MaxWeight };
         var dpRound = dp is null ? null : ClientDpCalibration.ForRound(dp);
         if (dpRound is not null)
         {
@@ -313,20 +305,28 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
     private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, CancellationToken cancellationToken)
     {
         var nodes = Matching(spec).Select(m => m.Node).ToArray();
+        var request = Request(spec, round, $"{spec.Id}/{round}/final-model", standardization);
+        request.EvaluateOnly = true;
+        // No round.start: evaluation aggregates nothing, but the requests and replies are recorded.
+        var replies = await new TrainingCollector(registry, options, logger, _audit)
+            .RunAsync(nodes, request, GlobalModel.ToBytes(global), false, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
+        return (Weighted(replies.Ready.Values, r => r.ValidationAccuracy), Weighted(replies.Ready.Values, r => r.ValidationLoss));
+    }
+
+    /// <summary>A request for <paramref name="round"/> of the experiment's plan and data, with the federation's feature statistics if any.</summary>
+    private static TrainingRequest Request(ExperimentSpec spec, long round, string modelTransferId, Standardization? standardization)
+    {
         var request = new TrainingRequest
         {
             ExperimentId = spec.Id, Round = round, PlanJson = spec.Plan.ToCanonicalJson(), PlanSha256 = spec.Plan.Hash,
-            DatasetTag = spec.DatasetTag, ModelTransferId = $"{spec.Id}/{round}/final-model", EvaluateOnly = true,
+            DatasetTag = spec.DatasetTag, ModelTransferId = modelTransferId,
         };
         if (standardization is not null)
         {
             request.FeatureMean.AddRange(standardization.Mean);
             request.FeatureStd.AddRange(standardization.Std);
         }
-        // No round.start: evaluation aggregates nothing, but the requests and replies are recorded.
-        var replies = await new TrainingCollector(registry, options, logger, _audit)
-            .RunAsync(nodes, request, GlobalModel.ToBytes(global), false, spec.TrainingTimeout, cancellationToken).ConfigureAwait(false);
-        return (Weighted(replies.Ready.Values, r => r.ValidationAccuracy), Weighted(replies.Ready.Values, r => r.ValidationLoss));
+        return request;
     }
 
     private static double Weighted(IEnumerable<TrainingReply> replies, Func<TrainingReply, double> metric)

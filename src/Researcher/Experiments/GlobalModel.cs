@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using FedBioMed.Federation.Audit;
 
 namespace FedBioMed.Researcher.Experiments;
 
@@ -8,5 +8,6 @@ internal static class GlobalModel
 {
     public static byte[] ToBytes(float[] parameters) => MemoryMarshal.AsBytes(parameters.AsSpan()).ToArray();
 
-    public static string Sha256(float[] parameters) => Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(parameters.AsSpan())));
+    /// <summary>The model's hash as round results and audit records carry it (<see cref="AuditDigest.Bytes"/> of its bytes).</summary>
+    public static string Sha256(float[] parameters) => AuditDigest.Bytes(MemoryMarshal.AsBytes(parameters.AsSpan()));
 }

@@ -89,8 +89,8 @@ public sealed class CanonicalJsonTests
     private static bool TryPlain(string experiment, Dictionary<string, string> attrs)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var keys = attrs.Keys.Order(StringComparer.Ordinal).ToArray();
-        var written = AuditJson.TryWritePlain(buffer, 1, Prev, Time, "hospital-a", "message.sent", experiment, 1, null, attrs, keys, 1);
+        var sorted = attrs.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray();
+        var written = AuditJson.TryWritePlain(buffer, 1, Prev, Time, "hospital-a", "message.sent", experiment, 1, null, sorted, 1);
         Assert.Equal(written, buffer.WrittenCount > 0);
         return written;
     }

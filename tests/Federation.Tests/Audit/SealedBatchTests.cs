@@ -139,12 +139,12 @@ public sealed class SealedBatchTests : IDisposable
         var writer = new AuditTrailWriter(path, _identity.Id, _identity.Sign, _identity.PublicKey, "run-1", clock);
         await using (var sink = new BackgroundAuditSink(writer, options, clock))
         {
-            for (var i = 0; i < 100; i++) sink.Append(AuditEvents.DpSpent, "exp", i, null, new Dictionary<string, string> { ["epsilon"] = "1" });
+            for (var i = 0; i < 100; i++) sink.Append(new AuditEntry(AuditEvents.DpSpent, "exp", i, null, new Dictionary<string, string> { ["epsilon"] = "1" }));
             var stopwatch = Stopwatch.StartNew();
             await sink.FlushAsync(); // cuts the 5 s gathering short
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"FlushAsync waited {stopwatch.Elapsed} for a 5 s seal interval");
             Assert.Equal(101, File.ReadAllLines(path).Length);
-            sink.Append(AuditEvents.DpSpent, "exp", 100, null, new Dictionary<string, string> { ["epsilon"] = "1" });
+            sink.Append(new AuditEntry(AuditEvents.DpSpent, "exp", 100, null, new Dictionary<string, string> { ["epsilon"] = "1" }));
         } // disposal writes the last event without waiting out the interval
 
         var lines = File.ReadAllLines(path);

@@ -1,3 +1,5 @@
+using FedBioMed.Federation.Internal;
+
 namespace FedBioMed.Federation.Tests.Infrastructure;
 
 /// <summary>Small generated datasets with known structure.</summary>
@@ -15,7 +17,7 @@ internal static class SyntheticData
             for (int d = 0; d < dimensions; d++)
             {
                 double centre = labels[i] == 0 ? -3 : 3;
-                features[i * dimensions + d] = (float)(centre + Gaussian(random));
+                features[i * dimensions + d] = (float)(centre + SeededSampling.StandardNormal(random));
             }
         }
         return new LabeledDataset(features, labels, [dimensions], ["a", "b"]);
@@ -63,7 +65,4 @@ internal static class SyntheticData
         }
         return new LabeledDataset(features, labels, [1], [.. Enumerable.Range(0, classes).Select(c => $"c{c}")]);
     }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

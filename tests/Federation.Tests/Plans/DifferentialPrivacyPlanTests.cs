@@ -2,23 +2,14 @@ namespace FedBioMed.Federation.Tests.Plans;
 
 public sealed class DifferentialPrivacyPlanTests
 {
-    private static readonly TrainingPlan NonPrivate = new()
-    {
-        Model = ModelSpec.Mlp(32, 16),
-        Optimizer = OptimizerSpec.Sgd(0.05, momentum: 0.9),
-        LocalEpochs = 2,
-        BatchSize = 32,
-        Preprocessing = PreprocessingKind.Standardize,
-        Seed = 7,
-    };
+    private static readonly TrainingPlan NonPrivate = TrainingPlanTests.Reference;
 
     private static readonly TrainingPlan Private = NonPrivate with
     {
         DifferentialPrivacy = new DifferentialPrivacySpec { NoiseMultiplier = 1.1, MaxGradNorm = 1, Sampling = BatchSampling.Poisson },
     };
 
-    private const string NonPrivateJson =
-        """{"format":"fedbiomed.training-plan/1","model":{"kind":"mlp","hidden":[32,16]},"loss":"cross-entropy","optimizer":{"kind":"sgd","lr":0.05,"momentum":0.9},"localEpochs":2,"batchSize":32,"preprocessing":"standardize","seed":7}""";
+    private const string NonPrivateJson = TrainingPlanTests.ReferenceJson;
 
     private const string PrivateJson =
         """{"format":"fedbiomed.training-plan/1","model":{"kind":"mlp","hidden":[32,16]},"loss":"cross-entropy","optimizer":{"kind":"sgd","lr":0.05,"momentum":0.9},"localEpochs":2,"batchSize":32,"preprocessing":"standardize","seed":7,"differentialPrivacy":{"noiseMultiplier":1.1,"maxGradNorm":1,"sampling":"poisson"}}""";

@@ -2,7 +2,8 @@ namespace FedBioMed.Federation.Tests.Plans;
 
 public sealed class TrainingPlanTests
 {
-    private static readonly TrainingPlan Reference = new()
+    /// <summary>The plan whose bytes and hash are frozen; DifferentialPrivacyPlanTests builds on it.</summary>
+    internal static readonly TrainingPlan Reference = new()
     {
         Model = ModelSpec.Mlp(32, 16),
         Optimizer = OptimizerSpec.Sgd(0.05, momentum: 0.9),
@@ -12,7 +13,7 @@ public sealed class TrainingPlanTests
         Seed = 7,
     };
 
-    private const string ReferenceJson =
+    internal const string ReferenceJson =
         """{"format":"fedbiomed.training-plan/1","model":{"kind":"mlp","hidden":[32,16]},"loss":"cross-entropy","optimizer":{"kind":"sgd","lr":0.05,"momentum":0.9},"localEpochs":2,"batchSize":32,"preprocessing":"standardize","seed":7}""";
 
     [Fact]

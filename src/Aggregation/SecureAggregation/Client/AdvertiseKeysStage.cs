@@ -38,9 +38,10 @@ internal static class AdvertiseKeysStage
         state.Config = config;
         state.CohortSet.UnionWith(config.Cohort);
         state.Graph = new NeighbourGraph(config);
+        state.ConfigDigest = SecAggKdf.ConfigDigest(config);
         X25519.GenerateKeyPair(state.ChannelPrivateKey, state.ChannelPublicKey);
         X25519.GenerateKeyPair(state.MaskingPrivateKey, state.MaskingPublicKey);
-        var signed = SecAggKdf.AdvertisementMessage(config, state.Id, state.ChannelPublicKey, state.MaskingPublicKey);
+        var signed = SecAggKdf.AdvertisementMessage(config.Header, state.ConfigDigest, state.Id, state.ChannelPublicKey, state.MaskingPublicKey);
         state.Stage = SecAggStage.ShareKeys;
         return new KeyAdvertisement(config.Header, state.Id, (byte[])state.ChannelPublicKey.Clone(),
             (byte[])state.MaskingPublicKey.Clone(), state.Identity.Sign(signed));

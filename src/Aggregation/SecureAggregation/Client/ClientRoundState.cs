@@ -22,6 +22,9 @@ internal sealed class ClientRoundState(NodeIdentity identity, Roster roster, Sec
     public RoundHeader Header => Config!.Header;
     public NeighbourGraph? Graph { get; set; }
 
+    /// <summary><see cref="SecAggKdf.ConfigDigest"/> of <see cref="Config"/>, computed once: it hashes the whole cohort.</summary>
+    public byte[]? ConfigDigest { get; set; }
+
     public byte[] ChannelPrivateKey { get; } = new byte[32];
     public byte[] ChannelPublicKey { get; } = new byte[32];
     public byte[] MaskingPrivateKey { get; } = new byte[32];

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation.Internal;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
@@ -49,7 +50,7 @@ internal static class MaskedInputStage
                         CryptographicOperations.ZeroMemory(seed);
                     }
                 }
-                MaskApplier.Apply(payload, state.Config!.WordBits, terms.ToArray());
+                MaskApplier.Apply(payload, state.Config!.WordBits, CollectionsMarshal.AsSpan(terms));
             }
             finally
             {

@@ -24,7 +24,7 @@ internal static class ShareKeysStage
                 throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"two key advertisements for '{ad.Sender}'");
             if (ad.ChannelPublicKey?.Length != X25519.KeySize || ad.MaskingPublicKey?.Length != X25519.KeySize || ad.Signature is null)
                 throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"key advertisement of '{ad.Sender}' has wrong key sizes");
-            var signed = SecAggKdf.AdvertisementMessage(state.Config!, ad.Sender, ad.ChannelPublicKey, ad.MaskingPublicKey);
+            var signed = SecAggKdf.AdvertisementMessage(state.Header, state.ConfigDigest!, ad.Sender, ad.ChannelPublicKey, ad.MaskingPublicKey);
             if (!state.Roster.Verify(ad.Sender, signed, ad.Signature))
                 throw new SecAggRefusedException(RefusalReason.BadKeySignature,
                     $"the keys advertised for '{ad.Sender}' are not signed by its identity key for this round's parameters (substituted keys, or the server gave nodes different parameters)");

@@ -13,11 +13,12 @@ internal static class SecAggKdf
 
     /// <summary>
     /// What a node signs when it advertises its keys. It covers the SHA-256 of the whole round
-    /// configuration, so a server that shows different nodes different parameters is caught when
-    /// the nodes check each other's advertisements.
+    /// configuration (<see cref="ConfigDigest"/>, which each participant computes once per round: it
+    /// hashes the whole cohort), so a server that shows different nodes different parameters is caught
+    /// when the nodes check each other's advertisements.
     /// </summary>
-    public static byte[] AdvertisementMessage(SecAggConfig config, string sender, byte[] channelKey, byte[] maskingKey) =>
-        Context("secagg/advertise-keys", config.Header).Add(sender).Add(channelKey).Add(maskingKey).Add(ConfigDigest(config)).ToArray();
+    public static byte[] AdvertisementMessage(RoundHeader header, byte[] configDigest, string sender, byte[] channelKey, byte[] maskingKey) =>
+        Context("secagg/advertise-keys", header).Add(sender).Add(channelKey).Add(maskingKey).Add(configDigest).ToArray();
 
     /// <summary>SHA-256 of every parameter of the round, in a fixed order.</summary>
     public static byte[] ConfigDigest(SecAggConfig config)
@@ -25,7 +26,7 @@ internal static class SecAggKdf
         var builder = Context("secagg/config", config.Header).Add(config.Cohort.Count);
         foreach (var id in config.Cohort) builder.Add(id);
         builder.Add(config.Threshold).Add(config.NeighbourDegree).Add(config.VectorLength).Add(config.WordBits).Add(unchecked((long)config.MaxAbsInput)).Add(unchecked((long)(config.MaxAbsSum ?? 0)));
-        return System.Security.Cryptography.SHA256.HashData(builder.ToArray());
+        return builder.Sha256();
     }
 
     public static byte[] ConsistencyMessage(RoundHeader header, IReadOnlyList<string> survivors)

@@ -13,7 +13,7 @@ internal static class AdvertiseKeysCollector
         if (state.Advertisements.ContainsKey(message.Sender))
             throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"'{message.Sender}' advertised keys twice");
         if (message.ChannelPublicKey?.Length != X25519.KeySize || message.MaskingPublicKey?.Length != X25519.KeySize || message.Signature is null
-            || !state.Roster.Verify(message.Sender, SecAggKdf.AdvertisementMessage(state.Config, message.Sender, message.ChannelPublicKey, message.MaskingPublicKey), message.Signature))
+            || !state.Roster.Verify(message.Sender, SecAggKdf.AdvertisementMessage(state.Header, state.ConfigDigest, message.Sender, message.ChannelPublicKey, message.MaskingPublicKey), message.Signature))
             throw new SecAggRefusedException(RefusalReason.BadKeySignature, $"the key advertisement of '{message.Sender}' does not verify");
         state.Advertisements[message.Sender] = message;
     }
@@ -25,11 +25,7 @@ internal static class AdvertiseKeysCollector
         var messages = new Dictionary<string, ServerMessage>(StringComparer.Ordinal);
         foreach (var node in state.Advertisements.Keys)
         {
-            var relayed = state.Graph.HoldersOf(node)
-                .Where(state.Advertisements.ContainsKey)
-                .Select(holder => state.Advertisements[holder])
-                .ToArray();
-            messages[node] = new AdvertisedKeys(state.Header, relayed);
+            messages[node] = new AdvertisedKeys(state.Header, state.FromHoldersOf(node, state.Advertisements));
         }
         state.Stage = SecAggStage.ShareKeys;
         return new ServerStep(messages);

@@ -42,7 +42,7 @@ internal static class ConsistencyCheckCollector
                 .Select(owner => new ShareRequest(owner, state.SurvivorSet.Contains(owner) ? ShareKind.SelfMaskSeed : ShareKind.MaskingKey))
                 .ToArray();
             // Each node checks the signatures of its own share holders only.
-            var signatures = state.Graph.HoldersOf(node).Where(state.Signatures.ContainsKey).Select(h => state.Signatures[h]).ToArray();
+            var signatures = state.FromHoldersOf(node, state.Signatures);
             state.Requests[node] = requests;
             messages[node] = new UnmaskRequest(state.Header, state.Survivors, signatures, requests);
         }

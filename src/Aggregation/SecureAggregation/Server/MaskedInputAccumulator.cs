@@ -13,16 +13,16 @@ internal sealed class MaskedInputAccumulator(int vectorBytes, int wordBits, int 
     private readonly int _wordBytes = wordBits / 8;
     private readonly Dictionary<string, Upload> _inFlight = new(StringComparer.Ordinal);
     private readonly Stack<byte[]> _freeBuffers = new();
-    private readonly List<string> _completed = [];
-    private readonly HashSet<string> _completedSet = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
     private byte[]? _sum;
 
     /// <summary>The running sum of completed (and in-flight) uploads.</summary>
     public byte[] Sum => _sum ??= new byte[vectorBytes];
 
-    public IReadOnlyList<string> Completed => _completed;
+    /// <summary>Senders whose uploads arrived whole, in no particular order.</summary>
+    public IReadOnlyCollection<string> Completed => _completed;
 
-    public bool IsCompleted(string sender) => _completedSet.Contains(sender);
+    public bool IsCompleted(string sender) => _completed.Contains(sender);
 
     /// <summary>Starts an upload; false when <c>maxConcurrent</c> uploads are already streaming.</summary>
     public bool TryBegin(string sender)
@@ -63,7 +63,6 @@ internal sealed class MaskedInputAccumulator(int vectorBytes, int wordBits, int 
         _inFlight.Remove(sender);
         _freeBuffers.Push(upload.Buffer);
         _completed.Add(sender);
-        _completedSet.Add(sender);
     }
 
     /// <summary>Takes an unfinished upload back out of the sum.</summary>

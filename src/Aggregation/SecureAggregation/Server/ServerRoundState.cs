@@ -10,6 +10,9 @@ internal sealed class ServerRoundState(SecAggConfig config, Roster roster, SecAg
     public RoundHeader Header => Config.Header;
     public Roster Roster { get; } = roster;
     public NeighbourGraph Graph { get; } = new(config);
+
+    /// <summary>The digest every advertisement is signed over, computed once: it hashes the whole cohort.</summary>
+    public byte[] ConfigDigest { get; } = SecAggKdf.ConfigDigest(config);
     public SecAggStage Stage { get; set; } = SecAggStage.AdvertiseKeys;
 
     /// <summary>U1: verified advertisements.</summary>
@@ -37,6 +40,17 @@ internal sealed class ServerRoundState(SecAggConfig config, Roster roster, SecAg
 
     /// <summary>U5: revealed shares by responder.</summary>
     public Dictionary<string, UnmaskResponse> Responses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What <paramref name="node"/>'s share holders (itself included) sent, in their ordinal order.</summary>
+    public T[] FromHoldersOf<T>(string node, IReadOnlyDictionary<string, T> received)
+    {
+        var result = new List<T>();
+        foreach (var holder in Graph.HoldersOf(node))
+        {
+            if (received.TryGetValue(holder, out var message)) result.Add(message);
+        }
+        return [.. result];
+    }
 
     public void RequireFrom(ClientMessage message, Func<string, bool> isExpectedSender)
     {

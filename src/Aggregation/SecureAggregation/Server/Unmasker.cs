@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation.Internal;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
@@ -36,9 +37,11 @@ internal static class Unmasker
             .GroupBy(s => (s.Owner, s.Kind))
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ShamirShare>)g.Select(s => new ShamirShare(s.Index, s.Value)).ToArray());
         var survivors = state.Survivors;
+        // Dropped nodes that some survivor masked against, with those survivors.
         var dropped = state.Partners.Keys
             .Where(v => !state.SurvivorSet.Contains(v))
-            .Where(v => survivors.Any(u => state.Partners[u].Contains(v)))
+            .Select(v => (Node: v, MaskedWith: survivors.Where(u => state.Partners[u].Contains(v)).ToArray()))
+            .Where(d => d.MaskedWith.Length > 0)
             .ToArray();
 
         var terms = new List<MaskTerm>(survivors.Count + dropped.Length);
@@ -52,7 +55,7 @@ internal static class Unmasker
                     return ServerStep.Abort($"cannot remove the self mask of '{u}': {reason}");
                 terms.Add(new MaskTerm(new MaskPrg(secret, SecAggKdf.SelfMaskContext(state.Header, u)), Subtract: true));
             }
-            foreach (var v in dropped)
+            foreach (var (v, maskedWith) in dropped)
             {
                 if (!TryReconstruct(shares, v, ShareKind.MaskingKey, t, secret, out var reason))
                     return ServerStep.Abort($"cannot remove the pairwise masks of dropped node '{v}': {reason}");
@@ -60,7 +63,7 @@ internal static class Unmasker
                 X25519.DerivePublicKey(secret, publicKey);
                 if (!publicKey.AsSpan().SequenceEqual(state.Advertisements[v].MaskingPublicKey))
                     return ServerStep.Abort($"the masking key reconstructed for '{v}' does not match the key it advertised");
-                foreach (var u in survivors.Where(u => state.Partners[u].Contains(v)))
+                foreach (var u in maskedWith)
                 {
                     if (!X25519.TryAgree(secret, state.Advertisements[u].MaskingPublicKey, agreement))
                         return ServerStep.Abort($"the masking key of '{u}' is of low order");
@@ -73,7 +76,7 @@ internal static class Unmasker
                 }
             }
             var sum = state.Inputs.Sum;
-            MaskApplier.Apply(sum, state.Config.WordBits, terms.ToArray());
+            MaskApplier.Apply(sum, state.Config.WordBits, CollectionsMarshal.AsSpan(terms));
             state.Stage = SecAggStage.Completed;
             var droppedAll = state.Config.Cohort.Where(id => !state.SurvivorSet.Contains(id)).ToArray();
             return new ServerStep(new Dictionary<string, ServerMessage>(),

@@ -40,28 +40,31 @@ internal static class AuditJson
     public static void WriteSigned(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
         string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, long seal)
     {
-        var keys = ArrayPool<string>.Shared.Rent(attrs.Count);
+        // The attributes in ordinal key order, sorted once as pairs (no lookups afterwards).
+        var pairs = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(attrs.Count);
         try
         {
             var n = 0;
-            foreach (var key in attrs.Keys) keys[n++] = key;
-            Array.Sort(keys, 0, attrs.Count, StringComparer.Ordinal);
-            var sorted = keys.AsSpan(0, attrs.Count);
-            if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, attrs, sorted, seal))
+            foreach (var pair in attrs) pairs[n++] = pair;
+            Array.Sort(pairs, 0, n, KeyOrder);
+            var sorted = pairs.AsSpan(0, n);
+            if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal))
             {
                 using var json = new Utf8JsonWriter(buffer, WriterOptions);
-                WriteWithJsonWriter(json, seq, prev, time, participant, @event, experiment, round, session, attrs, sorted, seal);
+                WriteWithJsonWriter(json, seq, prev, time, participant, @event, experiment, round, session, sorted, seal);
             }
         }
         finally
         {
-            ArrayPool<string>.Shared.Return(keys, clearArray: true);
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(pairs, clearArray: true);
         }
     }
 
+    private static readonly Comparer<KeyValuePair<string, string>> KeyOrder = Comparer<KeyValuePair<string, string>>.Create((a, b) => string.CompareOrdinal(a.Key, b.Key));
+
     /// <summary>The general encoder: <see cref="Utf8JsonWriter"/>, which escapes what the relaxed encoder escapes.</summary>
-    internal static void WriteWithJsonWriter(Utf8JsonWriter json, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
-        string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, ReadOnlySpan<string> sortedKeys, long seal)
+    private static void WriteWithJsonWriter(Utf8JsonWriter json, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
+        string? experiment, long? round, string? session, ReadOnlySpan<KeyValuePair<string, string>> sortedAttrs, long seal)
     {
         json.WriteStartObject();
         json.WriteNumber("seq", seq);
@@ -74,7 +77,7 @@ internal static class AuditJson
         else json.WriteNull("round");
         WriteNullable(json, "session", session);
         json.WriteStartObject("attrs");
-        foreach (var key in sortedKeys) json.WriteString(key, attrs[key]);
+        foreach (var (key, value) in sortedAttrs) json.WriteString(key, value);
         json.WriteEndObject();
         json.WriteNumber("seal", seal);
         json.WriteEndObject();
@@ -92,14 +95,13 @@ internal static class AuditJson
     /// would (no character needs escaping, numbers in invariant decimal) and returns true; otherwise writes nothing and returns false.
     /// </summary>
     internal static bool TryWritePlain(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
-        string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, ReadOnlySpan<string> sortedKeys, long seal)
+        string? experiment, long? round, string? session, ReadOnlySpan<KeyValuePair<string, string>> sortedAttrs, long seal)
     {
         if (!IsPlain(prev) || !IsPlain(time) || !IsPlain(participant) || !IsPlain(@event) || !IsPlain(experiment) || !IsPlain(session)) return false;
         // Fixed text and three numbers, then one byte per character.
         var size = 192 + prev.Length + time.Length + participant.Length + @event.Length + (experiment?.Length ?? 0) + (session?.Length ?? 0);
-        foreach (var key in sortedKeys)
+        foreach (var (key, value) in sortedAttrs)
         {
-            var value = attrs[key];
             if (!IsPlain(key) || !IsPlain(value)) return false;
             size += key.Length + value.Length + 6;
         }
@@ -122,12 +124,12 @@ internal static class AuditJson
         output.Raw(",\"session\":"u8);
         output.NullableText(session);
         output.Raw(",\"attrs\":{"u8);
-        for (var i = 0; i < sortedKeys.Length; i++)
+        for (var i = 0; i < sortedAttrs.Length; i++)
         {
             if (i > 0) output.Raw(","u8);
-            output.Text(sortedKeys[i]);
+            output.Text(sortedAttrs[i].Key);
             output.Raw(":"u8);
-            output.Text(attrs[sortedKeys[i]]);
+            output.Text(sortedAttrs[i].Value);
         }
         output.Raw("},\"seal\":"u8);
         output.Number(seal);
@@ -230,12 +232,6 @@ internal static class AuditJson
         {
             return Fail($"not a valid record: {ex.Message}", out error);
         }
-    }
-
-    public static string FormatTime(DateTimeOffset time)
-    {
-        Span<char> text = stackalloc char[40];
-        return new string(text[..FormatTime(time, text)]);
     }
 
     private static string? NullableString(JsonElement element) =>

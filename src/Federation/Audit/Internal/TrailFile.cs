@@ -4,10 +4,10 @@ using System.Text;
 namespace FedBioMed.Federation.Audit.Internal;
 
 /// <summary>
-/// One line of a trail file as read: its text, the record it parses to (if any) with its signed bytes, and
+/// One line of a trail file as read: the record it parses to (if any) with its signed bytes, and
 /// <c>Hash</c>, the SHA-256 of those signed bytes that the next record's <c>prev</c> must carry (empty when the line does not parse).
 /// </summary>
-internal sealed record TrailLine(int LineNumber, string Text, string Hash, AuditRecord? Record, string? Error, byte[]? SignedBytes = null);
+internal sealed record TrailLine(int LineNumber, string Hash, AuditRecord? Record, string? Error, byte[]? SignedBytes = null);
 
 /// <summary>A trail file split into lines; a last line without its newline is kept apart as torn.</summary>
 internal sealed class TrailFile
@@ -45,7 +45,7 @@ internal sealed class TrailFile
         return new TrailFile(path, lines, null);
     }
 
-    public static string HashHex(ReadOnlySpan<byte> line) => Convert.ToHexStringLower(SHA256.HashData(line));
+    private static string HashHex(ReadOnlySpan<byte> line) => Convert.ToHexStringLower(SHA256.HashData(line));
 
     private static TrailLine ParseLine(int number, ReadOnlySpan<byte> bytes)
     {
@@ -56,9 +56,9 @@ internal sealed class TrailFile
         }
         catch (DecoderFallbackException)
         {
-            return new TrailLine(number, "", "", null, "not valid UTF-8");
+            return new TrailLine(number, "", null, "not valid UTF-8");
         }
         var record = AuditJson.TryParse(text, out var error, out var signedBytes);
-        return new TrailLine(number, text, signedBytes is null ? "" : HashHex(signedBytes), record, error, signedBytes);
+        return new TrailLine(number, signedBytes is null ? "" : HashHex(signedBytes), record, error, signedBytes);
     }
 }

@@ -100,15 +100,7 @@ internal static class PlanRules
 
     private static void ValidateOptimizer(OptimizerSpec optimizer)
     {
-        double lr = optimizer.LearningRate;
-        if (!double.IsFinite(lr) || lr <= 0)
-        {
-            throw new TrainingPlanException("plan.optimizer.lr", $"{Show(lr)} must be > 0");
-        }
-        if (lr > MaxLearningRate)
-        {
-            throw new TrainingPlanException("plan.optimizer.lr", $"{Show(lr)} must be <= {Show(MaxLearningRate)}");
-        }
+        PositiveAtMost("plan.optimizer.lr", optimizer.LearningRate, MaxLearningRate);
         double momentum = optimizer.Momentum;
         if (optimizer.Kind == OptimizerKind.Sgd)
         {

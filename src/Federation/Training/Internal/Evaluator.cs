@@ -13,9 +13,7 @@ internal static class Evaluator
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         model.eval();
-        long[] shape = [data.Count, .. data.FeatureShape.Select(d => (long)d)];
-        var x = torch.tensor(features, shape, torch.float32).to(device);
-        var y = torch.tensor(TrainingLoop.LongLabels(data), torch.int64).to(device);
+        var (x, y) = TrainingLoop.ToTensors(features, data, device);
         double lossSum = 0;
         long correct = 0;
         for (int start = 0; start < data.Count; start += ChunkSize)

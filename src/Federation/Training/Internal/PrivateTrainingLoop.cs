@@ -34,9 +34,7 @@ internal static class PrivateTrainingLoop
         double noiseStd = dp.NoiseMultiplier * dp.MaxGradNorm;
 
         using var scope = torch.NewDisposeScope();
-        long[] shape = [count, .. data.FeatureShape.Select(d => (long)d)];
-        var x = torch.tensor(features, shape, torch.float32).to(device);
-        var y = torch.tensor(TrainingLoop.LongLabels(data), torch.int64).to(device);
+        var (x, y) = TrainingLoop.ToTensors(features, data, device);
         using var optimizer = OptimizerFactory.Create(plan.Optimizer, parameters);
         model.train();
 

@@ -18,9 +18,7 @@ internal static class TrainingLoop
         long totalSteps = plan.LocalSteps ?? (long)plan.LocalEpochs!.Value * batchesPerEpoch;
 
         using var scope = torch.NewDisposeScope();
-        long[] shape = [count, .. data.FeatureShape.Select(d => (long)d)];
-        var x = torch.tensor(features, shape, torch.float32).to(device);
-        var y = torch.tensor(LongLabels(data), torch.int64).to(device);
+        var (x, y) = ToTensors(features, data, device);
         using var optimizer = OptimizerFactory.Create(plan.Optimizer, parameters);
         model.train();
 
@@ -55,6 +53,13 @@ internal static class TrainingLoop
             }
         }
         return new Outcome(lossSum / processed, steps, processed);
+    }
+
+    /// <summary>The samples as a [count, ..feature shape] float tensor and their labels as int64, on <paramref name="device"/>, in the caller's dispose scope.</summary>
+    internal static (Tensor X, Tensor Y) ToTensors(float[] features, LabeledDataset data, Device device)
+    {
+        long[] shape = [data.Count, .. data.FeatureShape.Select(d => (long)d)];
+        return (torch.tensor(features, shape, torch.float32).to(device), torch.tensor(LongLabels(data), torch.int64).to(device));
     }
 
     internal static long[] LongLabels(LabeledDataset data)
