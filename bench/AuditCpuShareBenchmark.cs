@@ -160,8 +160,9 @@ internal static class AuditCpuShareBenchmark
                 if (current is not null) yield return current;
                 current = null;
             }
-            else if (!char.IsWhiteSpace(line[0]))
+            else if (line[0] != '\t')
             {
+                // Frames are indented with a tab; the header's tid is right-aligned, so it may start with spaces.
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 current = new Sample(double.Parse(fields[1].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture), []);
             }

@@ -25,6 +25,15 @@ public sealed class ContextBuilder
         Add(purpose);
     }
 
+    /// <summary>Starts over for another context (the buffer is kept), as a new builder for <paramref name="purpose"/> would.</summary>
+    public ContextBuilder Restart(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        _buffer.ResetWrittenCount();
+        Add(Label);
+        return Add(purpose);
+    }
+
     /// <summary>Appends a byte field.</summary>
     public ContextBuilder Add(ReadOnlySpan<byte> field)
     {
@@ -60,4 +69,7 @@ public sealed class ContextBuilder
 
     /// <summary>SHA-256 of the encoded context.</summary>
     public byte[] Sha256() => System.Security.Cryptography.SHA256.HashData(_buffer.WrittenSpan);
+
+    /// <summary>Writes the SHA-256 of the encoding into <paramref name="destination"/> (32 bytes).</summary>
+    public void Sha256(Span<byte> destination) => System.Security.Cryptography.SHA256.HashData(_buffer.WrittenSpan, destination);
 }

@@ -36,6 +36,21 @@ public sealed class ContextBuilderTests
     }
 
     [Fact]
+    public void Restart_EncodesExactlyWhatANewBuilderWould_AndHashesIt()
+    {
+        var reused = new ContextBuilder("first").Add("a long field that the next context must not keep any of").Add(42L);
+        reused.Restart("second").Add("x");
+        var fresh = new ContextBuilder("second").Add("x");
+
+        Assert.Equal(fresh.ToArray(), reused.ToArray());
+        Span<byte> hash = stackalloc byte[32];
+        reused.Sha256(hash);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(fresh.ToArray()), hash.ToArray());
+        Assert.Equal(fresh.Sha256(), hash.ToArray());
+        Assert.Throws<ArgumentException>(() => reused.Restart(""));
+    }
+
+    [Fact]
     public void Constructor_WithEmptyPurpose_Throws()
     {
         Assert.Throws<ArgumentException>(() => new ContextBuilder(""));

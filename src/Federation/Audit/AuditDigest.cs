@@ -25,14 +25,28 @@ public static class AuditDigest
     public static string Config(SecAggConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Convert.ToHexStringLower(config.Digest());
+        return Convert.ToHexStringLower(ConfigDigest(config));
+    }
+
+    // The last configuration digested: a round's one configuration is digested for its round.start record and for the
+    // RoundStart message to and from every node. Swapped whole, so concurrent callers are safe.
+    private static DigestedConfig? s_lastConfig;
+
+    private sealed record DigestedConfig(SecAggConfig Config, byte[] Digest);
+
+    private static byte[] ConfigDigest(SecAggConfig config)
+    {
+        if (s_lastConfig is { } last && ReferenceEquals(last.Config, config)) return last.Digest;
+        var digest = config.Digest();
+        s_lastConfig = new DigestedConfig(config, digest);
+        return digest;
     }
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
     public static string Ids(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var hash = new ContextBuilder("audit/ids");
+        var hash = Begin("audit/ids");
         hash.Add(ids.Count);
         foreach (var id in ids) hash.Add(id);
         return Finish(hash);
@@ -88,7 +102,7 @@ public static class AuditDigest
         switch (message)
         {
             case RoundStart m:
-                hash.Add(m.Config.Digest());
+                hash.Add(ConfigDigest(m.Config));
                 break;
             case KeyAdvertisement m:
                 AddAdvertisement(hash, m);
@@ -132,17 +146,25 @@ public static class AuditDigest
     /// advertisement and consistency signature ("*": every holder), each encrypted share (its receiver).
     /// Null for other messages.
     /// </summary>
-    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message) => message switch
+    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message) =>
+        AuthoredItems(message, message is KeyAdvertisement or ConsistencySignature ? Message(message) : null);
+
+    /// <summary>
+    /// <see cref="AuthoredItems(SecAggMessage)"/> for a message whose digest (<see cref="Message"/>) the caller already has:
+    /// an advertisement or a signature is relayed whole, so its one item is the message itself and is not hashed again.
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="messageSha256"><see cref="Message"/> of <paramref name="message"/>; needed for an advertisement or a signature.</param>
+    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message, string? messageSha256) => message switch
     {
-        KeyAdvertisement m => [("*", Message(m))],
-        ConsistencySignature m => [("*", Message(m))],
+        KeyAdvertisement or ConsistencySignature => [("*", messageSha256 ?? throw new ArgumentNullException(nameof(messageSha256)))],
         EncryptedShares m => m.Shares.Select(s => (s.Receiver, Share(m.Header, s))).ToArray(),
         _ => null,
     };
 
     /// <summary>
     /// The items of a server message that other nodes authored, as (author, digest), matching
-    /// <see cref="AuthoredItems"/> of the author's message when the server relayed them unchanged. Null for
+    /// <see cref="AuthoredItems(SecAggMessage)"/> of the author's message when the server relayed them unchanged. Null for
     /// other messages.
     /// </summary>
     public static IReadOnlyList<(string Author, string Sha256)>? RelayedItems(SecAggMessage message) => message switch
@@ -162,13 +184,32 @@ public static class AuditDigest
         return Finish(hash);
     }
 
+    // The context strings of the message types, built once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Purposes = new(StringComparer.Ordinal);
+
     private static ContextBuilder Start(string type, RoundHeader header) => Start(type, header.ExperimentId, header.Round, header.SessionId ?? []);
 
     private static ContextBuilder Start(string type, string experimentId, long round, ReadOnlySpan<byte> sessionId)
     {
-        var hash = new ContextBuilder("audit/message/" + type);
+        var hash = Begin(Purposes.GetOrAdd(type, static t => "audit/message/" + t));
         hash.Add(experimentId).Add(round).Add(sessionId);
         return hash;
+    }
+
+    // Each thread reuses one builder and its buffer: a round digests a hundred small messages, and a builder per digest was
+    // most of what the audit allocated. A digest never starts inside another (each is begun and finished in one call), and
+    // Finish hands the builder back; one begun while the thread's is out gets a fresh builder.
+    [ThreadStatic]
+    private static ContextBuilder? t_builder;
+
+    [ThreadStatic]
+    private static bool t_builderOut;
+
+    private static ContextBuilder Begin(string purpose)
+    {
+        if (t_builderOut) return new ContextBuilder(purpose);
+        t_builderOut = true;
+        return t_builder is { } builder ? builder.Restart(purpose) : t_builder = new ContextBuilder(purpose);
     }
 
     private static void AddAdvertisement(ContextBuilder hash, KeyAdvertisement ad) =>
@@ -187,5 +228,11 @@ public static class AuditDigest
     }
 
     // One SHA-256 over the whole encoding: each field is small, and hashing them one at a time cost a native call per field.
-    private static string Finish(ContextBuilder fields) => Convert.ToHexStringLower(fields.Sha256());
+    private static string Finish(ContextBuilder fields)
+    {
+        Span<byte> sha256 = stackalloc byte[32];
+        fields.Sha256(sha256);
+        if (ReferenceEquals(fields, t_builder)) t_builderOut = false;
+        return Convert.ToHexStringLower(sha256);
+    }
 }

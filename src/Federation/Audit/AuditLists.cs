@@ -8,14 +8,72 @@ namespace FedBioMed.Federation.Audit;
 /// </summary>
 public static class AuditLists
 {
-    public static string Join(IEnumerable<string> ids) => string.Join(',', ids.Select(Escape));
+    public static string Join(IEnumerable<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var list = Builder();
+        var first = true;
+        foreach (var id in ids)
+        {
+            if (!first) list.Append(',');
+            first = false;
+            AppendEscaped(list, id);
+        }
+        return Done(list);
+    }
 
     public static IReadOnlyList<string> Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(Unescape).ToArray();
 
     /// <summary>"owner:kind" pairs, e.g. <c>node-2:SelfMaskSeed,node-3:MaskingKey</c>.</summary>
-    public static string JoinPairs(IEnumerable<(string Owner, string Kind)> pairs) =>
-        string.Join(',', pairs.Select(p => $"{Escape(p.Owner)}:{p.Kind}"));
+    public static string JoinPairs(IEnumerable<(string Owner, string Kind)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var list = Builder();
+        var first = true;
+        foreach (var (owner, kind) in pairs)
+        {
+            if (!first) list.Append(',');
+            first = false;
+            AppendEscaped(list, owner);
+            list.Append(':').Append(kind);
+        }
+        return Done(list);
+    }
+
+    // Lists are built for every message record (relayed digests run to hundreds of characters): one builder per thread,
+    // so that only the finished string is allocated. Joining never nests.
+    [ThreadStatic]
+    private static StringBuilder? t_list;
+
+    private static StringBuilder Builder() => (t_list ??= new StringBuilder(256)).Clear();
+
+    private static string Done(StringBuilder list)
+    {
+        var text = list.ToString();
+        if (list.Capacity > 1 << 16) t_list = null; // a huge cohort's list is not kept for the thread's life
+        return text;
+    }
+
+    private static void AppendEscaped(StringBuilder list, string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.AsSpan().IndexOfAny("%,:") < 0)
+        {
+            list.Append(id);
+            return;
+        }
+        foreach (var c in id)
+        {
+            _ = c switch
+            {
+                '%' => list.Append("%25"),
+                ',' => list.Append("%2C"),
+                ':' => list.Append("%3A"),
+                _ => list.Append(c),
+            };
+        }
+    }
 
     public static IReadOnlyList<(string Owner, string Kind)> SplitPairs(string? list)
     {
@@ -26,9 +84,6 @@ public static class AuditLists
             return colon < 0 ? (Unescape(item), "") : (Unescape(item[..colon]), item[(colon + 1)..]);
         }).ToArray();
     }
-
-    private static string Escape(string id) =>
-        id.AsSpan().IndexOfAny("%,:") < 0 ? id : id.Replace("%", "%25", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
 
     private static string Unescape(string text)
     {

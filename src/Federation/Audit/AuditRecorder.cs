@@ -81,11 +81,11 @@ public sealed class AuditRecorder(IAuditSink sink)
         Emit(AuditEvents.RoundStart, experimentId, round, null, attrs);
     }
 
-    /// <summary>A protocol message this participant sent; a node's message lists the items the server may relay (<c>authored</c>).</summary>
+    /// <summary>A protocol message this participant sent; a node's advertisement, shares or signature lists the items the server may relay (<c>authored</c>).</summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
         Message(AuditEvents.MessageSent, message, ParticipantId, to, bytes);
 
-    /// <summary>A protocol message this participant received; a relay lists the items it carries and their authors (<c>relayed</c>).</summary>
+    /// <summary>A protocol message this participant received; a relay (advertisements, forwarded shares, unmask request) lists the items it carries and their authors (<c>relayed</c>).</summary>
     public void Received(SecAggMessage message, string from, long? bytes = null) =>
         Message(AuditEvents.MessageReceived, message, from, ParticipantId, bytes);
 
@@ -100,7 +100,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void KeysAdvertised(RoundHeader header, int count, KeyAdvertisement? own = null)
     {
         var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) };
-        if (own is not null) attrs[AuditAttrs.Sha256] = AuditDigest.Message(own);
+        if (own is not null) attrs[AuditAttrs.Sha256] = Digest(own);
         Append(AuditEvents.KeysAdvertised, header, attrs);
     }
 
@@ -177,14 +177,45 @@ public sealed class AuditRecorder(IAuditSink sink)
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
 
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
-        Emit(@event, header.ExperimentId, header.Round, Session(header), attrs);
+        Emit(@event, header.ExperimentId, header.Round, SessionOf(header), attrs);
+
+    // The last header's session in hex: a round's records mostly come from messages that share one header object.
+    private SessionHex? _lastSession;
+
+    private sealed record SessionHex(RoundHeader Header, string Hex);
+
+    private string SessionOf(RoundHeader header)
+    {
+        if (_lastSession is { } last && ReferenceEquals(last.Header, header)) return last.Hex;
+        var hex = Session(header);
+        _lastSession = new SessionHex(header, hex);
+        return hex;
+    }
+
+    // The last message digested: a node records its advertisement as sent and then as its keys.advertised stage, and the
+    // researcher may hand the same message object to several recipients. Swapped whole, so concurrent callers are safe.
+    private Digested? _lastDigested;
+
+    private sealed record Digested(SecAggMessage Message, string Sha256);
+
+    private string Digest(SecAggMessage message)
+    {
+        if (_lastDigested is { } last && ReferenceEquals(last.Message, message)) return last.Sha256;
+        var sha256 = AuditDigest.Message(message);
+        _lastDigested = new Digested(message, sha256);
+        return sha256;
+    }
 
     private void Message(string @event, SecAggMessage message, string from, string to, long? bytes)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var attrs = MessageAttrs(message.GetType().Name, AuditDigest.Message(message), from, to, bytes);
-        if (AuditDigest.AuthoredItems(message) is { } authored) attrs[AuditAttrs.Authored] = AuditLists.JoinPairs(authored);
-        if (AuditDigest.RelayedItems(message) is { } relayed) attrs[AuditAttrs.Relayed] = AuditLists.JoinPairs(relayed);
+        var sha256 = Digest(message);
+        var attrs = MessageAttrs(message.GetType().Name, sha256, from, to, bytes);
+        // The item lists are the author's and the final receiver's evidence (AuditEvents): a node's message as sent lists what
+        // the server may relay, a relay as received lists what it carried. The server's own copies of them would add its
+        // word to the digest it already records, and cost it a digest per item per recipient.
+        if (@event == AuditEvents.MessageSent && AuditDigest.AuthoredItems(message, sha256) is { } authored) attrs[AuditAttrs.Authored] = AuditLists.JoinPairs(authored);
+        if (@event == AuditEvents.MessageReceived && AuditDigest.RelayedItems(message) is { } relayed) attrs[AuditAttrs.Relayed] = AuditLists.JoinPairs(relayed);
         Append(@event, message.Header, attrs);
     }
 
@@ -193,7 +224,8 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
     {
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        // Sized for the most a message record carries (type, sha256, from, to, bytes, authored or relayed), so it never grows.
+        var attrs = new Dictionary<string, string>(6, StringComparer.Ordinal)
         {
             [AuditAttrs.Type] = type, [AuditAttrs.Sha256] = sha256, [AuditAttrs.From] = from, [AuditAttrs.To] = to,
         };

@@ -5,7 +5,7 @@ using OpenTelemetry;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent"/>)
+/// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>)
 /// becomes a record in the trail of its <c>audit.participant</c> and <c>audit.run</c>: the event it carries (the
 /// span's <see cref="AuditEntry"/>, whose attributes its tags repeat when the span is exported). Runs in the thread that ends the span, so
 /// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
@@ -21,25 +21,32 @@ public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEven
     {
         // The trail is the audit spans' export, and they are most of a round's spans: exporters skip spans that are not
         // marked recorded. (A sampler could not keep them out: an activity inherits its parent's "recorded" flag.)
-        if (!exportAuditEvents && data.GetTagItem(TelemetryTags.AuditEvent) is not null)
+        if (!exportAuditEvents && data.GetTagItem(TelemetryTags.AuditEvent) is AuditSpanEvent)
             data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
     }
 
     public override void OnEnd(Activity data)
     {
-        if (data.GetCustomProperty(FederationTelemetry.AuditEntryProperty) is not AuditEntry entry
-            || data.GetTagItem(TelemetryTags.AuditParticipant) is not string participant
-            || data.GetTagItem(TelemetryTags.AuditRun) is not string run
-            || !_trails.TryGet(participant, run, out var sink))
+        if (data.GetTagItem(TelemetryTags.AuditEvent) is AuditSpanEvent auditEvent
+            && _trails.TryGet(auditEvent.Participant, auditEvent.Run, out var sink))
         {
-            return;
+            sink.Append(auditEvent.Entry);
         }
-        sink.Append(entry);
     }
 }
 
 /// <summary>
-/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent"/>)
+/// An audit event on its way to a trail, as the <see cref="TelemetryTags.AuditEvent"/> tag of its span
+/// (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>): the participant whose trail gets it, the run, and the entry. An
+/// exporter that sends the span shows the event's name.
+/// </summary>
+public sealed record AuditSpanEvent(string Participant, string Run, AuditEntry Entry)
+{
+    public override string ToString() => Entry.Event;
+}
+
+/// <summary>
+/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>)
 /// of <paramref name="participantId"/> in run <paramref name="runId"/>, for hosts whose trails are written by
 /// <see cref="AuditTrailProcessor"/> in the OpenTelemetry pipeline.
 /// </summary>
@@ -50,6 +57,8 @@ public sealed class ActivityAuditSink(string participantId, string runId) : IAud
     /// <summary>The run whose trail gets the events.</summary>
     public string RunId { get; } = !string.IsNullOrEmpty(runId) ? runId : throw new ArgumentException("run id is empty", nameof(runId));
 
+    private readonly ActivitySource _source = FederationTelemetry.AuditSource(participantId);
+
     /// <summary>
     /// Emits the event's span. The span carries the entry to the trail untouched; the trail stamps it with its own clock
     /// as the span ends, which is at once, on this thread.
@@ -58,7 +67,7 @@ public sealed class ActivityAuditSink(string participantId, string runId) : IAud
     public void Append(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (FederationTelemetry.RecordAuditEvent(ParticipantId, RunId, entry) is null)
+        if (FederationTelemetry.RecordAuditEvent(_source, new AuditSpanEvent(ParticipantId, RunId, entry)) is null)
             throw new InvalidOperationException($"audit event '{entry.Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.AuditSourceName(ParticipantId)}'");
     }
 }

@@ -31,6 +31,8 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     // Reused for every batch (under _gate): the batch's signed bytes and the lines written.
     private readonly ArrayBufferWriter<byte> _signed = new(16 * 1024);
     private readonly ArrayBufferWriter<byte> _lines = new(16 * 1024);
+    // Hashes each record for the next one's prev (under _gate); reused, since a one-shot hash sets up a native context per call.
+    private readonly IncrementalHash _chainHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <param name="path">The trail file; created if absent, continued if it verifies.</param>
     /// <param name="participantId">Node id, or the researcher's id.</param>
@@ -72,10 +74,11 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], collect: true)![0];
+            var record = Write(new PlainEntries([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)]), collect: true)![0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
+                _chainHash.Dispose();
                 File.Delete(path);
                 throw new ArgumentException("the signing function does not match the public key", nameof(sign));
             }
@@ -114,16 +117,44 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries) Validate(entry);
-        return entries.Count == 0 ? [] : Write(entries, collect: true)!;
+        return entries.Count == 0 ? [] : Write(new PlainEntries(entries), collect: true)!;
     }
 
     /// <summary>
     /// <see cref="AppendBatch"/> for entries the caller has already checked with <see cref="Validate"/> (the background
     /// sink, at the moment each was queued), without building the records to return.
     /// </summary>
-    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries)
+    internal void AppendValidatedBatch(IReadOnlyList<(AuditEntry Entry, DateTimeOffset Time)> entries)
     {
-        if (entries.Count > 0) Write(entries, collect: false);
+        if (entries.Count > 0) Write(new TimedEntries(entries), collect: false);
+    }
+
+    /// <summary>Entries as the background sink queues them: each with the time it was stamped, which takes the place of <see cref="AuditEntry.Time"/>.</summary>
+    private readonly struct TimedEntries(IReadOnlyList<(AuditEntry Entry, DateTimeOffset Time)> entries) : IEntries
+    {
+        public int Count => entries.Count;
+
+        public AuditEntry this[int index] => entries[index].Entry;
+
+        public DateTimeOffset? TimeOf(int index) => entries[index].Time;
+    }
+
+    private readonly struct PlainEntries(IReadOnlyList<AuditEntry> entries) : IEntries
+    {
+        public int Count => entries.Count;
+
+        public AuditEntry this[int index] => entries[index];
+
+        public DateTimeOffset? TimeOf(int index) => entries[index].Time;
+    }
+
+    private interface IEntries
+    {
+        int Count { get; }
+
+        AuditEntry this[int index] { get; }
+
+        DateTimeOffset? TimeOf(int index);
     }
 
     /// <summary>Throws unless <paramref name="entry"/> can be appended: a known event other than the header's, no null attribute.</summary>
@@ -152,7 +183,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         if (value is null) throw new ArgumentNullException($"attrs[{key}]");
     }
 
-    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
+    private AuditRecord[]? Write<TEntries>(TEntries entries, bool collect) where TEntries : IEntries
     {
         lock (_gate)
         {
@@ -173,12 +204,13 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
+                var timeLength = AuditJson.FormatTime(entries.TimeOf(i) ?? _time.GetUtcNow(), time);
                 if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
                 AuditJson.WriteSigned(_signed, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
                 ends[i] = _signed.WrittenCount;
-                SHA256.HashData(_signed.WrittenSpan[start..], hash);
+                _chainHash.AppendData(_signed.WrittenSpan[start..]);
+                _chainHash.GetHashAndReset(hash);
                 Convert.TryToHexStringLower(hash, prev, out _);
             }
             // One signature over the last record seals the batch: each earlier record is linked to it by prev hashes.
@@ -238,6 +270,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         lock (_gate)
         {
             _stream.Dispose();
+            _chainHash.Dispose();
         }
     }
 }

@@ -19,12 +19,38 @@ public static class FederationTelemetry
 
     public static readonly Meter Meter = new(Name, "1.0.0");
 
-    private static readonly Counter<long> RoundsCompletedCounter = Meter.CreateCounter<long>("fedbiomed.rounds.completed", "{round}", "Rounds that produced a global model.");
-    private static readonly Counter<long> RoundsAbortedCounter = Meter.CreateCounter<long>("fedbiomed.rounds.aborted", "{round}", "Rounds that ended without a result.");
-    private static readonly Histogram<double> StageDurationHistogram = Meter.CreateHistogram<double>("fedbiomed.stage.duration", "s", "Time spent in one protocol stage.");
-    private static readonly Counter<long> BytesCounter = Meter.CreateCounter<long>("fedbiomed.transferred", "By", "Bytes sent and received, by direction and message kind.");
-    private static readonly Counter<long> DropoutsCounter = Meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
-    private static readonly Histogram<double> EpsilonHistogram = Meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
+    // The instruments of the meter above, used where no participant is named (a host of one participant that never called RunAs).
+    private static readonly FederationInstruments SharedInstruments = new(Meter);
+
+    private static readonly ConcurrentDictionary<string, FederationInstruments> ParticipantInstruments = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The instruments of the participant running the calling flow (<see cref="RunAs"/>). Each participant has its own
+    /// <see cref="System.Diagnostics.Metrics.Meter"/>, named <see cref="Name"/> like the shared one and tagged with the
+    /// participant (<see cref="MeterParticipant"/>), so that where one process hosts several (the demo: four meter providers)
+    /// a measurement reaches only its own participant's provider (<c>AddFedBioMedTelemetry</c> drops the others' instruments):
+    /// it is aggregated once instead of once per provider, and each participant exports its own counts, not the process's.
+    /// </summary>
+    private static FederationInstruments Instruments =>
+        CurrentParticipant.Value is { } participant
+            ? ParticipantInstruments.GetOrAdd(participant, static p => new FederationInstruments(new Meter(new MeterOptions(Name)
+            {
+                Version = "1.0.0",
+                Tags = [new KeyValuePair<string, object?>(TelemetryTags.Participant, p)],
+            })))
+            : SharedInstruments;
+
+    /// <summary>The participant a federation meter belongs to; null for the shared meter (no participant named) and other meters.</summary>
+    public static string? MeterParticipant(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        if (meter.Name != Name || meter.Tags is null) return null;
+        foreach (var (key, value) in meter.Tags)
+        {
+            if (key == TelemetryTags.Participant) return value as string;
+        }
+        return null;
+    }
 
     private static readonly AsyncLocal<string?> CurrentParticipant = new();
 
@@ -97,9 +123,6 @@ public static class FederationTelemetry
         return activity;
     }
 
-    /// <summary>The custom property under which an audit-event span carries its <see cref="Audit.AuditEntry"/>.</summary>
-    public const string AuditEntryProperty = "fedbiomed.audit.entry";
-
     private static readonly ConcurrentDictionary<string, string> AuditSpanNames = new(StringComparer.Ordinal);
 
     private static readonly ConcurrentDictionary<string, ActivitySource> AuditSources = new(StringComparer.Ordinal);
@@ -116,28 +139,37 @@ public static class FederationTelemetry
         return Name + ".Audit." + participant;
     }
 
+    /// <summary>The ActivitySource named <see cref="AuditSourceName"/> for <paramref name="participant"/> (one per participant and process).</summary>
+    public static ActivitySource AuditSource(string participant)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(participant);
+        return AuditSources.GetOrAdd(participant, static p => new ActivitySource(AuditSourceName(p), "1.0.0"));
+    }
+
     /// <summary>
-    /// A zero-length span of <paramref name="participant"/>'s audit source (<see cref="AuditSourceName"/>) carrying one audit
-    /// event (<paramref name="entry"/>, as a custom property); <see cref="Audit.AuditTrailProcessor"/> passes it to <paramref name="participant"/>'s trail of run
-    /// <paramref name="run"/> when the span ends (here, at once). Only a span that will be exported (recorded) also
+    /// A zero-length span of <paramref name="auditEvent"/>'s participant's audit source (<see cref="AuditSource"/>) carrying the
+    /// event as its <see cref="TelemetryTags.AuditEvent"/> tag; <see cref="Audit.AuditTrailProcessor"/> passes it to that
+    /// participant's trail of its run when the span ends (here, at once). Only a span that will be exported (recorded) also
     /// gets the event's fields as tags. Null when nobody listens.
     /// </summary>
-    public static Activity? RecordAuditEvent(string participant, string run, Audit.AuditEntry entry)
+    public static Activity? RecordAuditEvent(Audit.AuditSpanEvent auditEvent)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        KeyValuePair<string, object?>[] tags =
-        [
-            new(TelemetryTags.AuditEvent, entry.Event),
-            new(TelemetryTags.AuditParticipant, participant),
-            new(TelemetryTags.AuditRun, run),
-        ];
-        var source = AuditSources.GetOrAdd(participant, static p => new ActivitySource(AuditSourceName(p), "1.0.0"));
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        return RecordAuditEvent(AuditSource(auditEvent.Participant), auditEvent);
+    }
+
+    /// <summary><see cref="RecordAuditEvent(Audit.AuditSpanEvent)"/> from the participant's source, which the caller holds.</summary>
+    internal static Activity? RecordAuditEvent(ActivitySource source, Audit.AuditSpanEvent auditEvent)
+    {
+        var entry = auditEvent.Entry;
         var name = AuditSpanNames.GetOrAdd(entry.Event, static e => "audit " + e);
-        var activity = source.StartActivity(ActivityKind.Internal, parentContext: default, tags, name: name);
+        // The one tag given at the start, so that the trail processor knows an audit span when it starts.
+        var activity = source.StartActivity(ActivityKind.Internal, parentContext: default, [new(TelemetryTags.AuditEvent, auditEvent)], name: name);
         if (activity is null) return null;
-        activity.SetCustomProperty(AuditEntryProperty, entry);
         if (activity.Recorded)
         {
+            activity.SetTag(TelemetryTags.AuditParticipant, auditEvent.Participant);
+            activity.SetTag(TelemetryTags.AuditRun, auditEvent.Run);
             if (entry.Experiment is not null) activity.SetTag(TelemetryTags.ExperimentId, entry.Experiment);
             if (entry.Round is { } r) activity.SetTag(TelemetryTags.Round, r);
             if (entry.Session is not null) activity.SetTag(TelemetryTags.SessionId, entry.Session);
@@ -149,8 +181,8 @@ public static class FederationTelemetry
 
     public static void RoundCompleted(string role, string? nodeId = null)
     {
-        if (nodeId is null) RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));
-        else RoundsCompletedCounter.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role), new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
+        if (nodeId is null) Instruments.RoundsCompleted.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role));
+        else Instruments.RoundsCompleted.Add(1, new KeyValuePair<string, object?>(TelemetryTags.Role, role), new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
     }
 
     /// <summary>Counts a round that ended without a result, by the stage it stopped in when known; a node passes its id.</summary>
@@ -158,26 +190,26 @@ public static class FederationTelemetry
     {
         var roleTag = new KeyValuePair<string, object?>(TelemetryTags.Role, role);
         var stageTag = new KeyValuePair<string, object?>(TelemetryTags.Stage, stage is { } s ? StageName(s) : "none");
-        if (nodeId is null) RoundsAbortedCounter.Add(1, roleTag, stageTag);
-        else RoundsAbortedCounter.Add(1, roleTag, stageTag, new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
+        if (nodeId is null) Instruments.RoundsAborted.Add(1, roleTag, stageTag);
+        else Instruments.RoundsAborted.Add(1, roleTag, stageTag, new KeyValuePair<string, object?>(TelemetryTags.NodeId, nodeId));
     }
 
     public static void StageCompleted(SecAggStage stage, TimeSpan duration) =>
-        StageDurationHistogram.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Stage, StageName(stage)));
+        Instruments.StageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Stage, StageName(stage)));
 
     public static void BytesSent(long bytes, string kind) =>
-        BytesCounter.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "sent"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+        Instruments.Bytes.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "sent"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
 
     public static void BytesReceived(long bytes, string kind) =>
-        BytesCounter.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "received"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+        Instruments.Bytes.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "received"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
 
     public static void Dropouts(int count)
     {
-        if (count > 0) DropoutsCounter.Add(count);
+        if (count > 0) Instruments.Dropouts.Add(count);
     }
 
     public static void EpsilonSpent(string experimentId, double epsilon) =>
-        EpsilonHistogram.Record(epsilon, new KeyValuePair<string, object?>(TelemetryTags.ExperimentId, experimentId));
+        Instruments.Epsilon.Record(epsilon, new KeyValuePair<string, object?>(TelemetryTags.ExperimentId, experimentId));
 
     /// <summary>snake_case stage names used in span names and the <c>stage</c> tag.</summary>
     public static string StageName(SecAggStage stage) => stage switch
@@ -215,4 +247,20 @@ public sealed class StageScope : IDisposable
         FederationTelemetry.StageCompleted(_stage, Stopwatch.GetElapsedTime(_started));
         Activity?.Dispose();
     }
+}
+
+/// <summary>The federation's instruments on one meter (the shared one, or one participant's).</summary>
+internal sealed class FederationInstruments(Meter meter)
+{
+    public Counter<long> RoundsCompleted { get; } = meter.CreateCounter<long>("fedbiomed.rounds.completed", "{round}", "Rounds that produced a global model.");
+
+    public Counter<long> RoundsAborted { get; } = meter.CreateCounter<long>("fedbiomed.rounds.aborted", "{round}", "Rounds that ended without a result.");
+
+    public Histogram<double> StageDuration { get; } = meter.CreateHistogram<double>("fedbiomed.stage.duration", "s", "Time spent in one protocol stage.");
+
+    public Counter<long> Bytes { get; } = meter.CreateCounter<long>("fedbiomed.transferred", "By", "Bytes sent and received, by direction and message kind.");
+
+    public Counter<long> Dropouts { get; } = meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
+
+    public Histogram<double> Epsilon { get; } = meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
 }

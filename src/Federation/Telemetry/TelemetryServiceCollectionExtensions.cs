@@ -63,6 +63,13 @@ public static class TelemetryServiceCollectionExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(FederationTelemetry.Name);
+                if (options.Participant is { } participant)
+                {
+                    // Only this participant's measurements (and those no participant was named for): where the process hosts
+                    // several, the other participants' instruments are never enabled here.
+                    metrics.AddView(instrument => FederationTelemetry.MeterParticipant(instrument.Meter) is { } owner
+                        && !string.Equals(owner, participant, StringComparison.Ordinal) ? MetricStreamConfiguration.Drop : null);
+                }
                 if (options.Otlp) metrics.AddOtlpExporter();
                 if (options.Console) metrics.AddConsoleExporter();
                 if (options.Prometheus && prometheusListener)

@@ -18,6 +18,9 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
 {
     public override async Task Connect(IAsyncStreamReader<NodeEnvelope> requestStream, IServerStreamWriter<ResearcherEnvelope> responseStream, ServerCallContext context)
     {
+        // What this stream's handler measures and traces (masked-input chunks, for one) is the researcher's, not every
+        // participant's of the process: the stream's flow does not descend from the experiment's.
+        Federation.Telemetry.FederationTelemetry.RunAs(options.ResearcherId);
         var challenge = RandomNumberGenerator.GetBytes(32);
         await responseStream.WriteAsync(new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } }).ConfigureAwait(false);
         if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)

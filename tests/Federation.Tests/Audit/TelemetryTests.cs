@@ -6,6 +6,7 @@ using FedBioMed.Federation.Audit.Verification;
 using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace FedBioMed.Federation.Tests.Audit;
@@ -187,7 +188,7 @@ public sealed class TelemetryTests
     {
         public override void OnEnd(Activity data)
         {
-            if (data.GetTagItem(TelemetryTags.AuditParticipant) is string participant) participants.Add(participant);
+            if (data.GetTagItem(TelemetryTags.AuditEvent) is AuditSpanEvent auditEvent) participants.Add(auditEvent.Participant);
         }
     }
 
@@ -212,6 +213,73 @@ public sealed class TelemetryTests
                 if (!mine) continue;
                 lock (_names) _names.Add($"{activity.DisplayName} {activity.GetTagItem(TelemetryTags.Round)}");
             }
+            return OpenTelemetry.ExportResult.Success;
+        }
+    }
+
+    [Fact]
+    public async Task Measurements_ReachOnlyTheirOwnParticipantsMeterProvider()
+    {
+        // Two participants' hosts in one process, as in the demo. A measurement made for a participant counts only in its own
+        // provider (once, not once per provider); one made where no participant is named counts in every provider.
+        var kind = "meter-test-" + Guid.NewGuid().ToString("N");
+        var a = "meter-a-" + Guid.NewGuid().ToString("N");
+        var b = "meter-b-" + Guid.NewGuid().ToString("N");
+        var toA = new SummingMetricExporter(kind);
+        var toB = new SummingMetricExporter(kind);
+        using var servicesA = MeterHost(a, toA);
+        using var servicesB = MeterHost(b, toB);
+        var providerA = servicesA.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
+        var providerB = servicesB.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
+
+        await Task.Run(() =>
+        {
+            FederationTelemetry.RunAs(a);
+            FederationTelemetry.BytesSent(100, kind);
+        });
+        await Task.Run(() =>
+        {
+            FederationTelemetry.RunAs(b);
+            FederationTelemetry.BytesSent(7, kind);
+            FederationTelemetry.BytesReceived(3, kind);
+        });
+        await Task.Run(() => FederationTelemetry.BytesSent(1000, kind));
+        Assert.True(OpenTelemetry.Metrics.MeterProviderExtensions.ForceFlush(providerA));
+        Assert.True(OpenTelemetry.Metrics.MeterProviderExtensions.ForceFlush(providerB));
+
+        Assert.Equal(1100, toA.Sum);
+        Assert.Equal(1010, toB.Sum);
+        Assert.Null(FederationTelemetry.MeterParticipant(FederationTelemetry.Meter));
+    }
+
+    private static ServiceProvider MeterHost(string participant, SummingMetricExporter exporter)
+    {
+        var services = new ServiceCollection();
+        services.AddFedBioMedTelemetry(new TelemetryOptions { Participant = participant });
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddReader(new OpenTelemetry.Metrics.BaseExportingMetricReader(exporter)));
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Sums the <c>fedbiomed.transferred</c> points of one message kind (other tests measure through the same meters).</summary>
+    private sealed class SummingMetricExporter(string kind) : OpenTelemetry.BaseExporter<OpenTelemetry.Metrics.Metric>
+    {
+        public long Sum { get; private set; }
+
+        public override OpenTelemetry.ExportResult Export(in OpenTelemetry.Batch<OpenTelemetry.Metrics.Metric> batch)
+        {
+            long sum = 0;
+            foreach (var metric in batch)
+            {
+                if (metric.Name != "fedbiomed.transferred") continue;
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    foreach (var tag in point.Tags)
+                    {
+                        if (tag.Key == TelemetryTags.Kind && tag.Value as string == kind) sum += point.GetSumLong();
+                    }
+                }
+            }
+            Sum = sum; // cumulative temporality: each export carries the totals so far
             return OpenTelemetry.ExportResult.Success;
         }
     }

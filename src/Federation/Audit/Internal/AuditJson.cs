@@ -40,14 +40,21 @@ internal static class AuditJson
     public static void WriteSigned(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
         string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, long seal)
     {
-        // The attributes in ordinal key order, sorted once as pairs (no lookups afterwards).
-        var pairs = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(attrs.Count);
+        // The attributes in ordinal key order, sorted once as pairs (no lookups afterwards), in a buffer the thread keeps.
+        var pairs = t_pairs is { } kept && kept.Length >= attrs.Count ? kept : t_pairs = new KeyValuePair<string, string>[Math.Max(16, attrs.Count)];
+        var n = 0;
+        if (attrs is Dictionary<string, string> dictionary)
+        {
+            foreach (var pair in dictionary) pairs[n++] = pair; // without the interface's boxed enumerator
+        }
+        else
+        {
+            foreach (var pair in attrs) pairs[n++] = pair;
+        }
+        var sorted = pairs.AsSpan(0, n);
+        sorted.Sort(default(KeyOrder));
         try
         {
-            var n = 0;
-            foreach (var pair in attrs) pairs[n++] = pair;
-            Array.Sort(pairs, 0, n, KeyOrder);
-            var sorted = pairs.AsSpan(0, n);
             if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal))
             {
                 using var json = new Utf8JsonWriter(buffer, WriterOptions);
@@ -56,11 +63,17 @@ internal static class AuditJson
         }
         finally
         {
-            ArrayPool<KeyValuePair<string, string>>.Shared.Return(pairs, clearArray: true);
+            sorted.Clear(); // the buffer outlives the record: it must not keep its strings alive
         }
     }
 
-    private static readonly Comparer<KeyValuePair<string, string>> KeyOrder = Comparer<KeyValuePair<string, string>>.Create((a, b) => string.CompareOrdinal(a.Key, b.Key));
+    [ThreadStatic]
+    private static KeyValuePair<string, string>[]? t_pairs;
+
+    private readonly struct KeyOrder : IComparer<KeyValuePair<string, string>>
+    {
+        public int Compare(KeyValuePair<string, string> x, KeyValuePair<string, string> y) => string.CompareOrdinal(x.Key, y.Key);
+    }
 
     /// <summary>The general encoder: <see cref="Utf8JsonWriter"/>, which escapes what the relaxed encoder escapes.</summary>
     private static void WriteWithJsonWriter(Utf8JsonWriter json, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
@@ -84,11 +97,9 @@ internal static class AuditJson
         json.Flush();
     }
 
-    // Characters the relaxed encoder writes as they are: printable ASCII except the quote and the backslash.
-    private static readonly SearchValues<char> PlainChars = SearchValues.Create(
-        string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Where(c => c is not ('"' or '\\'))));
-
-    private static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainChars);
+    // Bytes the relaxed encoder writes as they are: printable ASCII except the quote and the backslash.
+    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(
+        Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (byte)c).Where(c => c is not ((byte)'"' or (byte)'\\')).ToArray());
 
     /// <summary>
     /// The fast encoder: when every string of the record is plain ASCII, writes exactly the bytes <see cref="WriteWithJsonWriter"/>
@@ -97,14 +108,9 @@ internal static class AuditJson
     internal static bool TryWritePlain(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
         string? experiment, long? round, string? session, ReadOnlySpan<KeyValuePair<string, string>> sortedAttrs, long seal)
     {
-        if (!IsPlain(prev) || !IsPlain(time) || !IsPlain(participant) || !IsPlain(@event) || !IsPlain(experiment) || !IsPlain(session)) return false;
-        // Fixed text and three numbers, then one byte per character.
+        // Fixed text and three numbers, then at most one byte per character (a character that is not plain ASCII stops it).
         var size = 192 + prev.Length + time.Length + participant.Length + @event.Length + (experiment?.Length ?? 0) + (session?.Length ?? 0);
-        foreach (var (key, value) in sortedAttrs)
-        {
-            if (!IsPlain(key) || !IsPlain(value)) return false;
-            size += key.Length + value.Length + 6;
-        }
+        foreach (var (key, value) in sortedAttrs) size += key.Length + value.Length + 6;
         var output = new PlainWriter(buffer.GetSpan(size));
         output.Raw("{\"seq\":"u8);
         output.Number(seq);
@@ -134,16 +140,20 @@ internal static class AuditJson
         output.Raw("},\"seal\":"u8);
         output.Number(seal);
         output.Raw("}"u8);
+        if (!output.Plain) return false; // nothing was advanced: the general encoder starts from the same place
         buffer.Advance(output.Written);
         return true;
     }
 
-    /// <summary>Writes ASCII into a span known to be large enough.</summary>
+    /// <summary>Writes ASCII into a span known to be large enough, noting whether every string was plain.</summary>
     private ref struct PlainWriter(Span<byte> destination)
     {
         private readonly Span<byte> _destination = destination;
 
         public int Written { get; private set; }
+
+        /// <summary>False once a string held a character the relaxed encoder would escape or that is not ASCII.</summary>
+        public bool Plain { get; private set; } = true;
 
         public void Raw(ReadOnlySpan<byte> bytes)
         {
@@ -159,8 +169,15 @@ internal static class AuditJson
 
         public void Text(ReadOnlySpan<char> text)
         {
+            if (!Plain) return;
             _destination[Written++] = (byte)'"';
-            Ascii.FromUtf16(text, _destination[Written..], out var written);
+            // Narrowed in one pass (which stops at the first non-ASCII character), then the bytes checked in another: both vectorized.
+            var narrowed = _destination[Written..];
+            if (Ascii.FromUtf16(text, narrowed, out var written) != OperationStatus.Done || narrowed[..written].ContainsAnyExcept(PlainBytes))
+            {
+                Plain = false;
+                return;
+            }
             Written += written;
             _destination[Written++] = (byte)'"';
         }

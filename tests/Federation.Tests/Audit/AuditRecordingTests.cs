@@ -1,0 +1,85 @@
+using System.Text.Json;
+using FedBioMed.Crypto;
+using FedBioMed.Federation.Audit;
+
+namespace FedBioMed.Federation.Tests.Audit;
+
+/// <summary>What the recorder writes into records: lists, digests, and which side lists relayed items.</summary>
+public sealed class AuditRecordingTests
+{
+    [Theory]
+    [InlineData(new[] { "node-a", "node-b" }, "node-a,node-b")]
+    [InlineData(new[] { "", "a" }, ",a")]
+    [InlineData(new[] { "a", "" }, "a,")]
+    [InlineData(new[] { "50%,off:now", "x" }, "50%25%2Coff%3Anow,x")]
+    [InlineData(new string[0], "")]
+    public void Join_EscapesIdsAndSplitGivesThemBack(string[] ids, string expected)
+    {
+        var joined = AuditLists.Join(ids);
+        Assert.Equal(expected, joined);
+        // Split cannot tell an empty list from one empty id; every other list comes back as it went in.
+        if (joined.Length > 0) Assert.Equal(ids, AuditLists.Split(joined));
+    }
+
+    [Fact]
+    public void JoinPairs_EscapesOwnersAndSplitPairsGivesThemBack()
+    {
+        (string, string)[] pairs = [("node:1", "SelfMaskSeed"), ("a,b%", "MaskingKey"), ("", "x")];
+        var joined = AuditLists.JoinPairs(pairs);
+        Assert.Equal("node%3A1:SelfMaskSeed,a%2Cb%25:MaskingKey,:x", joined);
+        Assert.Equal(pairs, AuditLists.SplitPairs(joined));
+        // A list joined after a long one on the same thread carries nothing of it.
+        Assert.Equal("z:k", AuditLists.JoinPairs([("z", "k")]));
+    }
+
+    [Fact]
+    public void Ids_IsTheSha256OfTheFieldEncoding_DigestAfterDigest()
+    {
+        // Digests reuse one builder per thread: each must still be the hash of its own encoding alone.
+        string[][] lists = [["node-a", "node-b", "node-c"], ["x"], [], ["node-a", "node-b", "node-c"]];
+        foreach (var ids in lists)
+        {
+            var expected = new ContextBuilder("audit/ids").Add(ids.Length);
+            foreach (var id in ids) expected.Add(id);
+            Assert.Equal(Convert.ToHexStringLower(expected.Sha256()), AuditDigest.Ids(ids));
+        }
+    }
+
+    [Fact]
+    public void RelayItems_AreListedByTheirAuthorsAsSent_AndByNodesAsReceived_NotByTheServer()
+    {
+        using var round = new AuditedRound(3);
+        Assert.True(round.Run(round.Config()).Completed);
+        round.CloseTrails();
+        var relays = new[] { "AdvertisedKeys", "ForwardedShares", "UnmaskRequest" };
+        var authoredTypes = new[] { "KeyAdvertisement", "EncryptedShares", "ConsistencySignature" };
+
+        var researcher = Messages(round.TrailOf(AuditedRound.ResearcherId));
+        Assert.Contains(researcher, m => m.Sent && relays.Contains(m.Type));
+        Assert.Contains(researcher, m => !m.Sent && authoredTypes.Contains(m.Type));
+        Assert.All(researcher, m => Assert.False(m.Attrs.ContainsKey(AuditAttrs.Relayed) || m.Attrs.ContainsKey(AuditAttrs.Authored), m.Type));
+
+        foreach (var node in round.Sim.NodeIds)
+        {
+            var messages = Messages(round.TrailOf(node));
+            Assert.All(messages.Where(m => !m.Sent && relays.Contains(m.Type)), m => Assert.True(m.Attrs.ContainsKey(AuditAttrs.Relayed), m.Type));
+            Assert.All(messages.Where(m => m.Sent && authoredTypes.Contains(m.Type)), m => Assert.True(m.Attrs.ContainsKey(AuditAttrs.Authored), m.Type));
+            // An advertisement is relayed whole: its one authored item is the message's own digest.
+            var ad = Assert.Single(messages, m => m.Sent && m.Type == "KeyAdvertisement");
+            Assert.Equal("*:" + ad.Attrs[AuditAttrs.Sha256], ad.Attrs[AuditAttrs.Authored]);
+            Assert.All(messages.Where(m => !(m.Sent ? authoredTypes : relays).Contains(m.Type)),
+                m => Assert.False(m.Attrs.ContainsKey(AuditAttrs.Relayed) || m.Attrs.ContainsKey(AuditAttrs.Authored), m.Type));
+        }
+    }
+
+    private sealed record Message(bool Sent, string Type, Dictionary<string, string> Attrs);
+
+    private static List<Message> Messages(string trail) =>
+        File.ReadLines(trail).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(r => r.GetProperty("event").GetString() is AuditEvents.MessageSent or AuditEvents.MessageReceived)
+            .Select(r => new Message(
+                r.GetProperty("event").GetString() == AuditEvents.MessageSent,
+                r.GetProperty("attrs").GetProperty(AuditAttrs.Type).GetString()!,
+                r.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)))
+            .ToList();
+}
