@@ -210,26 +210,29 @@ public sealed class AuditRecorder(IAuditSink sink)
     {
         ArgumentNullException.ThrowIfNull(message);
         var sha256 = Digest(message);
-        var attrs = MessageAttrs(message.GetType().Name, sha256, from, to, bytes);
         // The item lists are the author's and the final receiver's evidence (AuditEvents): a node's message as sent lists what
         // the server may relay, a relay as received lists what it carried. The server's own copies of them would add its
         // word to the digest it already records, and cost it a digest per item per recipient.
-        if (@event == AuditEvents.MessageSent && AuditDigest.AuthoredItems(message, sha256) is { } authored) attrs[AuditAttrs.Authored] = AuditLists.JoinPairs(authored);
-        if (@event == AuditEvents.MessageReceived && AuditDigest.RelayedItems(message) is { } relayed) attrs[AuditAttrs.Relayed] = AuditLists.JoinPairs(relayed);
-        Append(@event, message.Header, attrs);
+        var authored = @event == AuditEvents.MessageSent ? AuditDigest.AuthoredItems(message, sha256) : null;
+        var relayed = @event == AuditEvents.MessageReceived ? AuditDigest.RelayedItems(message) : null;
+        Append(@event, message.Header, MessageAttrs(message.GetType().Name, sha256, from, to, bytes,
+            authored is null ? null : AuditLists.JoinPairs(authored), relayed is null ? null : AuditLists.JoinPairs(relayed)));
     }
 
     private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes) =>
         Emit(@event, experimentId, round, session, MessageAttrs(type, sha256, from, to, bytes));
 
-    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
+    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes, string? authored = null, string? relayed = null)
     {
-        // Sized for the most a message record carries (type, sha256, from, to, bytes, authored or relayed), so it never grows.
-        var attrs = new Dictionary<string, string>(6, StringComparer.Ordinal)
-        {
-            [AuditAttrs.Type] = type, [AuditAttrs.Sha256] = sha256, [AuditAttrs.From] = from, [AuditAttrs.To] = to,
-        };
+        // Added in key order, so that the trail writer finds them sorted; sized for all of them, so it never grows.
+        var attrs = new Dictionary<string, string>(7, StringComparer.Ordinal);
+        if (authored is not null) attrs[AuditAttrs.Authored] = authored;
         if (bytes is { } b) attrs[AuditAttrs.Bytes] = b.ToString(CultureInfo.InvariantCulture);
+        attrs[AuditAttrs.From] = from;
+        if (relayed is not null) attrs[AuditAttrs.Relayed] = relayed;
+        attrs[AuditAttrs.Sha256] = sha256;
+        attrs[AuditAttrs.To] = to;
+        attrs[AuditAttrs.Type] = type;
         return attrs;
     }
 

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using FedBioMed.Aggregation.SecureAggregation;
 
 namespace FedBioMed.Federation.Telemetry;
 
 /// <summary>
-/// The federation's one <see cref="System.Diagnostics.ActivitySource"/> and one <see cref="System.Diagnostics.Metrics.Meter"/>,
-/// both named <see cref="Name"/>, with helpers for the spans and instruments of a run. Spans carry ids,
+/// The federation's one <see cref="System.Diagnostics.ActivitySource"/> and its meter, both named <see cref="Name"/> (one
+/// meter instance per participant where a process hosts several, <see cref="MeterParticipant"/>), with helpers for the
+/// spans and instruments of a run. Spans carry ids,
 /// sizes, counts and hashes, never data, updates, keys or shares. Every helper is cheap when nobody listens
 /// (a start returns null).
 /// </summary>
@@ -197,11 +199,13 @@ public static class FederationTelemetry
     public static void StageCompleted(SecAggStage stage, TimeSpan duration) =>
         Instruments.StageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TelemetryTags.Stage, StageName(stage)));
 
-    public static void BytesSent(long bytes, string kind) =>
-        Instruments.Bytes.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "sent"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+    public static void BytesSent(long bytes, string kind) => Instruments.AddBytes(Sent, kind, bytes);
 
-    public static void BytesReceived(long bytes, string kind) =>
-        Instruments.Bytes.Add(bytes, new KeyValuePair<string, object?>(TelemetryTags.Direction, "received"), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+    public static void BytesReceived(long bytes, string kind) => Instruments.AddBytes(Received, kind, bytes);
+
+    private const string Sent = "sent";
+
+    private const string Received = "received";
 
     public static void Dropouts(int count)
     {
@@ -250,17 +254,41 @@ public sealed class StageScope : IDisposable
 }
 
 /// <summary>The federation's instruments on one meter (the shared one, or one participant's).</summary>
-internal sealed class FederationInstruments(Meter meter)
+internal sealed class FederationInstruments
 {
-    public Counter<long> RoundsCompleted { get; } = meter.CreateCounter<long>("fedbiomed.rounds.completed", "{round}", "Rounds that produced a global model.");
+    // Bytes are counted for every message and chunk, dozens of times a round: each count is an addition here, and the meter
+    // reads the totals only when it collects (an observable counter reports the running total, as a counter's sum would).
+    private readonly ConcurrentDictionary<(string Direction, string Kind), StrongBox<long>> _bytes = new();
 
-    public Counter<long> RoundsAborted { get; } = meter.CreateCounter<long>("fedbiomed.rounds.aborted", "{round}", "Rounds that ended without a result.");
+    public FederationInstruments(Meter meter)
+    {
+        RoundsCompleted = meter.CreateCounter<long>("fedbiomed.rounds.completed", "{round}", "Rounds that produced a global model.");
+        RoundsAborted = meter.CreateCounter<long>("fedbiomed.rounds.aborted", "{round}", "Rounds that ended without a result.");
+        StageDuration = meter.CreateHistogram<double>("fedbiomed.stage.duration", "s", "Time spent in one protocol stage.");
+        meter.CreateObservableCounter("fedbiomed.transferred", ObserveBytes, "By", "Bytes sent and received, by direction and message kind.");
+        Dropouts = meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
+        Epsilon = meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
+    }
 
-    public Histogram<double> StageDuration { get; } = meter.CreateHistogram<double>("fedbiomed.stage.duration", "s", "Time spent in one protocol stage.");
+    public Counter<long> RoundsCompleted { get; }
 
-    public Counter<long> Bytes { get; } = meter.CreateCounter<long>("fedbiomed.transferred", "By", "Bytes sent and received, by direction and message kind.");
+    public Counter<long> RoundsAborted { get; }
 
-    public Counter<long> Dropouts { get; } = meter.CreateCounter<long>("fedbiomed.dropouts", "{node}", "Cohort nodes that did not survive a round.");
+    public Histogram<double> StageDuration { get; }
 
-    public Histogram<double> Epsilon { get; } = meter.CreateHistogram<double>("fedbiomed.privacy.epsilon", "1", "Privacy spent (ε, cumulative per experiment) after each round.");
+    public Counter<long> Dropouts { get; }
+
+    public Histogram<double> Epsilon { get; }
+
+    public void AddBytes(string direction, string kind, long bytes) =>
+        Interlocked.Add(ref _bytes.GetOrAdd((direction, kind), static _ => new StrongBox<long>()).Value, bytes);
+
+    private IEnumerable<Measurement<long>> ObserveBytes()
+    {
+        foreach (var ((direction, kind), total) in _bytes)
+        {
+            yield return new Measurement<long>(Volatile.Read(ref total.Value),
+                new KeyValuePair<string, object?>(TelemetryTags.Direction, direction), new KeyValuePair<string, object?>(TelemetryTags.Kind, kind));
+        }
+    }
 }

@@ -62,6 +62,7 @@ public sealed class TelemetryTests
         FederationTelemetry.BytesReceived(24, "SurvivorSet");
         FederationTelemetry.Dropouts(2);
         FederationTelemetry.EpsilonSpent("exp", 0.5);
+        listener.RecordObservableInstruments(); // bytes are totals read when collected
 
         Assert.True(seen["fedbiomed.rounds.completed"] >= 1);
         Assert.True(seen["fedbiomed.rounds.aborted"] >= 1);

@@ -52,7 +52,7 @@ internal static class AuditJson
             foreach (var pair in attrs) pairs[n++] = pair;
         }
         var sorted = pairs.AsSpan(0, n);
-        sorted.Sort(default(KeyOrder));
+        if (!IsSorted(sorted)) sorted.Sort(default(KeyOrder)); // the recorder adds a message record's attributes in key order
         try
         {
             if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal))
@@ -69,6 +69,15 @@ internal static class AuditJson
 
     [ThreadStatic]
     private static KeyValuePair<string, string>[]? t_pairs;
+
+    private static bool IsSorted(ReadOnlySpan<KeyValuePair<string, string>> pairs)
+    {
+        for (var i = 1; i < pairs.Length; i++)
+        {
+            if (string.CompareOrdinal(pairs[i - 1].Key, pairs[i].Key) > 0) return false;
+        }
+        return true;
+    }
 
     private readonly struct KeyOrder : IComparer<KeyValuePair<string, string>>
     {
@@ -97,9 +106,10 @@ internal static class AuditJson
         json.Flush();
     }
 
-    // Bytes the relaxed encoder writes as they are: printable ASCII except the quote and the backslash.
-    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(
-        Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (byte)c).Where(c => c is not ((byte)'"' or (byte)'\\')).ToArray());
+    // The bytes of a plain record: printable ASCII except the backslash. The quote is among them, since the record's own
+    // syntax uses it: a quote inside a string shows instead as one quote more than the strings' delimiters.
+    private static readonly SearchValues<byte> PlainRecordBytes = SearchValues.Create(
+        Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (byte)c).Where(c => c != (byte)'\\').ToArray());
 
     /// <summary>
     /// The fast encoder: when every string of the record is plain ASCII, writes exactly the bytes <see cref="WriteWithJsonWriter"/>
@@ -140,10 +150,17 @@ internal static class AuditJson
         output.Raw("},\"seal\":"u8);
         output.Number(seal);
         output.Raw("}"u8);
-        if (!output.Plain) return false; // nothing was advanced: the general encoder starts from the same place
-        buffer.Advance(output.Written);
+        // Checked once over the whole record rather than string by string: no character outside printable ASCII, no
+        // backslash, and no quote but the strings' own delimiters (the keys of the fixed text are written raw, unquoted by Text).
+        var written = output.Result;
+        if (!output.Plain || written.ContainsAnyExcept(PlainRecordBytes) || written.Count((byte)'"') != FixedQuotes + 2 * output.Strings)
+            return false; // nothing was advanced: the general encoder starts from the same place
+        buffer.Advance(written.Length);
         return true;
     }
+
+    // The quotes of the fixed text: around each of the eleven property names but "sig", which is not signed (ten names).
+    private const int FixedQuotes = 2 * 10;
 
     /// <summary>Writes ASCII into a span known to be large enough, noting whether every string was plain.</summary>
     private ref struct PlainWriter(Span<byte> destination)
@@ -152,8 +169,14 @@ internal static class AuditJson
 
         public int Written { get; private set; }
 
-        /// <summary>False once a string held a character the relaxed encoder would escape or that is not ASCII.</summary>
+        /// <summary>False once a string held a character that is not ASCII.</summary>
         public bool Plain { get; private set; } = true;
+
+        /// <summary>How many strings were written (each between two quotes).</summary>
+        public int Strings { get; private set; }
+
+        /// <summary>What was written.</summary>
+        public readonly ReadOnlySpan<byte> Result => _destination[..Written];
 
         public void Raw(ReadOnlySpan<byte> bytes)
         {
@@ -171,15 +194,15 @@ internal static class AuditJson
         {
             if (!Plain) return;
             _destination[Written++] = (byte)'"';
-            // Narrowed in one pass (which stops at the first non-ASCII character), then the bytes checked in another: both vectorized.
-            var narrowed = _destination[Written..];
-            if (Ascii.FromUtf16(text, narrowed, out var written) != OperationStatus.Done || narrowed[..written].ContainsAnyExcept(PlainBytes))
+            // Narrowed in one vectorized pass that stops at the first character that is not ASCII; the rest is checked on the whole record.
+            if (Ascii.FromUtf16(text, _destination[Written..], out var written) != OperationStatus.Done)
             {
                 Plain = false;
                 return;
             }
             Written += written;
             _destination[Written++] = (byte)'"';
+            Strings++;
         }
 
         public void NullableText(string? text)
