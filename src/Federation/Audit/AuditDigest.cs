@@ -146,25 +146,19 @@ public static class AuditDigest
     /// advertisement and consistency signature ("*": every holder), each encrypted share (its receiver).
     /// Null for other messages.
     /// </summary>
-    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message) =>
-        AuthoredItems(message, message is KeyAdvertisement or ConsistencySignature ? Message(message) : null);
-
-    /// <summary>
-    /// <see cref="AuthoredItems(SecAggMessage)"/> for a message whose digest (<see cref="Message"/>) the caller already has:
-    /// an advertisement or a signature is relayed whole, so its one item is the message itself and is not hashed again.
-    /// </summary>
     /// <param name="message">The message.</param>
-    /// <param name="messageSha256"><see cref="Message"/> of <paramref name="message"/>; needed for an advertisement or a signature.</param>
-    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message, string? messageSha256) => message switch
+    /// <param name="messageSha256"><see cref="Message"/> of <paramref name="message"/> when the caller has it (an advertisement
+    /// or a signature is relayed whole, so its one item is the message itself); computed when null.</param>
+    public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message, string? messageSha256 = null) => message switch
     {
-        KeyAdvertisement or ConsistencySignature => [("*", messageSha256 ?? throw new ArgumentNullException(nameof(messageSha256)))],
+        KeyAdvertisement or ConsistencySignature => [("*", messageSha256 ?? Message(message))],
         EncryptedShares m => m.Shares.Select(s => (s.Receiver, Share(m.Header, s))).ToArray(),
         _ => null,
     };
 
     /// <summary>
     /// The items of a server message that other nodes authored, as (author, digest), matching
-    /// <see cref="AuthoredItems(SecAggMessage)"/> of the author's message when the server relayed them unchanged. Null for
+    /// <see cref="AuthoredItems"/> of the author's message when the server relayed them unchanged. Null for
     /// other messages.
     /// </summary>
     public static IReadOnlyList<(string Author, string Sha256)>? RelayedItems(SecAggMessage message) => message switch

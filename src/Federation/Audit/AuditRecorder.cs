@@ -177,20 +177,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
 
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
-        Emit(@event, header.ExperimentId, header.Round, SessionOf(header), attrs);
-
-    // The last header's session in hex: a round's records mostly come from messages that share one header object.
-    private SessionHex? _lastSession;
-
-    private sealed record SessionHex(RoundHeader Header, string Hex);
-
-    private string SessionOf(RoundHeader header)
-    {
-        if (_lastSession is { } last && ReferenceEquals(last.Header, header)) return last.Hex;
-        var hex = Session(header);
-        _lastSession = new SessionHex(header, hex);
-        return hex;
-    }
+        Emit(@event, header.ExperimentId, header.Round, Session(header), attrs);
 
     // The last message digested: a node records its advertisement as sent and then as its keys.advertised stage, and the
     // researcher may hand the same message object to several recipients. Swapped whole, so concurrent callers are safe.

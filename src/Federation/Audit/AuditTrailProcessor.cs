@@ -6,8 +6,8 @@ namespace FedBioMed.Federation.Audit;
 
 /// <summary>
 /// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>)
-/// becomes a record in the trail of its <c>audit.participant</c> and <c>audit.run</c>: the event it carries (the
-/// span's <see cref="AuditEntry"/>, whose attributes its tags repeat when the span is exported). Runs in the thread that ends the span, so
+/// becomes a record in the trail of the participant and run its <see cref="AuditSpanEvent"/> names: the entry it carries
+/// (whose fields its tags repeat when the span is exported). Runs in the thread that ends the span, so
 /// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
 /// off that thread); a failed trail throws into that thread (an unrecorded step should not pass silently).
 /// </summary>

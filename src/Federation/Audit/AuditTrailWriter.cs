@@ -74,7 +74,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write(new PlainEntries([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)]), collect: true)![0];
+            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], collect: true)![0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
@@ -117,44 +117,16 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries) Validate(entry);
-        return entries.Count == 0 ? [] : Write(new PlainEntries(entries), collect: true)!;
+        return entries.Count == 0 ? [] : Write(entries, collect: true)!;
     }
 
     /// <summary>
     /// <see cref="AppendBatch"/> for entries the caller has already checked with <see cref="Validate"/> (the background
     /// sink, at the moment each was queued), without building the records to return.
     /// </summary>
-    internal void AppendValidatedBatch(IReadOnlyList<(AuditEntry Entry, DateTimeOffset Time)> entries)
+    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries)
     {
-        if (entries.Count > 0) Write(new TimedEntries(entries), collect: false);
-    }
-
-    /// <summary>Entries as the background sink queues them: each with the time it was stamped, which takes the place of <see cref="AuditEntry.Time"/>.</summary>
-    private readonly struct TimedEntries(IReadOnlyList<(AuditEntry Entry, DateTimeOffset Time)> entries) : IEntries
-    {
-        public int Count => entries.Count;
-
-        public AuditEntry this[int index] => entries[index].Entry;
-
-        public DateTimeOffset? TimeOf(int index) => entries[index].Time;
-    }
-
-    private readonly struct PlainEntries(IReadOnlyList<AuditEntry> entries) : IEntries
-    {
-        public int Count => entries.Count;
-
-        public AuditEntry this[int index] => entries[index];
-
-        public DateTimeOffset? TimeOf(int index) => entries[index].Time;
-    }
-
-    private interface IEntries
-    {
-        int Count { get; }
-
-        AuditEntry this[int index] { get; }
-
-        DateTimeOffset? TimeOf(int index);
+        if (entries.Count > 0) Write(entries, collect: false);
     }
 
     /// <summary>Throws unless <paramref name="entry"/> can be appended: a known event other than the header's, no null attribute.</summary>
@@ -183,7 +155,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         if (value is null) throw new ArgumentNullException($"attrs[{key}]");
     }
 
-    private AuditRecord[]? Write<TEntries>(TEntries entries, bool collect) where TEntries : IEntries
+    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
     {
         lock (_gate)
         {
@@ -204,7 +176,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                var timeLength = AuditJson.FormatTime(entries.TimeOf(i) ?? _time.GetUtcNow(), time);
+                var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
                 if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
                 AuditJson.WriteSigned(_signed, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);

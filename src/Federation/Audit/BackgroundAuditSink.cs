@@ -48,7 +48,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     {
         ThrowIfFailed();
         AuditTrailWriter.Validate(entry);
-        if (!_queue.Writer.TryWrite(new Pending(entry, entry.Time ?? _time.GetUtcNow(), null)))
+        if (!_queue.Writer.TryWrite(new Pending(entry.Time is null ? entry with { Time = _time.GetUtcNow() } : entry, null)))
             throw new ObjectDisposedException(nameof(BackgroundAuditSink));
     }
 
@@ -61,14 +61,14 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     public async Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(null, default, done))) return;
+        if (!_queue.Writer.TryWrite(new Pending(null, done))) return;
         _urgent.Release();
         await done.Task.ConfigureAwait(false);
     }
 
     private async Task DrainAsync()
     {
-        var batch = new List<(AuditEntry Entry, DateTimeOffset Time)>();
+        var batch = new List<AuditEntry>();
         var flushed = new List<TaskCompletionSource>();
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -78,7 +78,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
             while (_queue.Reader.TryRead(out var pending))
             {
                 if (pending.Flushed is { } flush) flushed.Add(flush);
-                else batch.Add((pending.Entry!, pending.Time));
+                else batch.Add(pending.Entry!);
                 if (batch.Count >= _maxBatch) Write(batch);
             }
             Write(batch);
@@ -87,7 +87,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         }
     }
 
-    private void Write(List<(AuditEntry Entry, DateTimeOffset Time)> batch)
+    private void Write(List<AuditEntry> batch)
     {
         if (batch.Count == 0) return;
         if (_failure is null)
@@ -117,6 +117,6 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         ThrowIfFailed();
     }
 
-    // An event with the time it was queued (the entry itself is not copied to stamp it), or a flush waiting for the queue.
-    private readonly record struct Pending(AuditEntry? Entry, DateTimeOffset Time, TaskCompletionSource? Flushed);
+    // A stamped event, or a flush waiting for the queue.
+    private readonly record struct Pending(AuditEntry? Entry, TaskCompletionSource? Flushed);
 }
