@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace FedBioMed.Bench;
@@ -56,8 +58,8 @@ internal static class AuditCpuShareBenchmark
         {
             await using var collector = await OtlpSink.StartAsync().ConfigureAwait(false);
             var data = Path.Combine(scratch, "perf.data");
-            var record = Start("perf", ["record", "-F", frequency.ToString(System.Globalization.CultureInfo.InvariantCulture), "-g", "-o", data, "--",
-                fedbiomed, "demo", "--rounds", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--audit-dir", Path.Combine(scratch, "trails")],
+            var record = Start("perf", ["record", "-F", frequency.ToString(CultureInfo.InvariantCulture), "-g", "-o", data, "--",
+                fedbiomed, "demo", "--rounds", rounds.ToString(CultureInfo.InvariantCulture), "--audit-dir", Path.Combine(scratch, "trails")],
                 new Dictionary<string, string>
                 {
                     // JIT-compiled code named for perf (/tmp/perf-PID.map), in pages perf can map back to those names.
@@ -164,7 +166,7 @@ internal static class AuditCpuShareBenchmark
             {
                 // Frames are indented with a tab; the header's tid is right-aligned, so it may start with spaces.
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                current = new Sample(double.Parse(fields[1].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture), []);
+                current = new Sample(double.Parse(fields[1].TrimEnd(':'), CultureInfo.InvariantCulture), []);
             }
             else
             {
@@ -178,9 +180,9 @@ internal static class AuditCpuShareBenchmark
     private static double SteadyRoundMs(string trail, double fraction)
     {
         var starts = File.ReadLines(trail)
-            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Select(line => JsonDocument.Parse(line).RootElement)
             .Where(record => record.GetProperty("event").GetString() == "round.start")
-            .Select(record => DateTimeOffset.Parse(record.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(record => DateTimeOffset.Parse(record.GetProperty("time").GetString()!, CultureInfo.InvariantCulture))
             .ToArray();
         var from = (int)(starts.Length * (1 - fraction));
         return (starts[^1] - starts[from]).TotalMilliseconds / (starts.Length - 1 - from);

@@ -44,8 +44,7 @@ internal static class AuditOverheadBenchmark
             return 2;
         }
 
-        var csv = Path.Combine(AppContext.BaseDirectory, "data", "breast-cancer-wisconsin", "wdbc.csv");
-        var data = TabularDataset.Load(csv, new TabularDatasetOptions { TargetColumn = DemoCommand.Target });
+        if (BreastCancerFiles.TryLoad() is not { } data) return 1;
         var parts = NodePartitioner.Dirichlet(data, 3, alpha: 1.0, seed: 7, minSamplesPerNode: 40);
         var scratch = Directory.CreateTempSubdirectory("fedbiomed-audit-overhead-").FullName;
         await using var collector = await OtlpSink.StartAsync().ConfigureAwait(false);
@@ -55,13 +54,7 @@ internal static class AuditOverheadBenchmark
         Environment.SetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL", "1000");
         try
         {
-            var files = new List<string>();
-            for (var i = 0; i < parts.Length; i++)
-            {
-                var path = Path.Combine(scratch, $"hospital-{(char)('a' + i)}.csv");
-                CsvPartitionWriter.Write(path, parts[i], DemoCommand.Target);
-                files.Add(path);
-            }
+            var files = BreastCancerFiles.WriteHospitalFiles(scratch, parts);
             Console.WriteLine($"audit-overhead: demo federation (3 hospitals, {data.Count} patients, secure aggregation), {rounds} rounds per run, {pairs} pairs, first {warmup} rounds of each run left out");
             Console.WriteLine("variant   run  median round ms  cpu ms/round  records  verify");
             // One unmeasured run of each variant first: the JIT's tiered compilation keeps improving the code for a few hundred rounds.
@@ -83,8 +76,8 @@ internal static class AuditOverheadBenchmark
             var offCpu = BenchProcess.Median(results.Where(r => !r.Observed).Select(r => r.CpuMsPerRound));
             var onCpu = BenchProcess.Median(results.Where(r => r.Observed).Select(r => r.CpuMsPerRound));
             // Per pair: the ratio of its two runs' medians, so one noisy stretch does not sway the headline alone.
-            var pairRatios = Enumerable.Range(0, pairs)
-                .Select(p => BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 0 : 1)].RoundMs) / BenchProcess.Median(results[2 * p + (results[2 * p].Observed ? 1 : 0)].RoundMs))
+            var pairRatios = results.Chunk(2)
+                .Select(pair => BenchProcess.Median(pair.Single(r => r.Observed).RoundMs) / BenchProcess.Median(pair.Single(r => !r.Observed).RoundMs))
                 .ToArray();
             Console.WriteLine();
             Console.WriteLine(BenchProcess.Invariant($"median_round_ms_off: {offMedian:F2}  ({offRounds.Length} rounds)"));

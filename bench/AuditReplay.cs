@@ -28,8 +28,9 @@ internal static class AuditReplay
         {
             foreach (var line in File.ReadLines(file).Skip(1)) // the header is the writer's own
             {
-                var root = JsonDocument.Parse(line).RootElement;
-                string? Text(string name) => root.GetProperty(name).ValueKind == JsonValueKind.Null ? null : root.GetProperty(name).GetString();
+                using var record = JsonDocument.Parse(line);
+                var root = record.RootElement;
+                string? Text(string name) => root.GetProperty(name).GetString(); // null for a JSON null
                 var round = root.GetProperty("round");
                 var attrs = root.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
                 events.Add(new Event(Text("participant")!, new AuditEntry(Text("event")!, Text("experiment"), round.ValueKind == JsonValueKind.Null ? null : round.GetInt64(), Text("session"), attrs)));

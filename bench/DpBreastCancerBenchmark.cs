@@ -25,7 +25,7 @@ namespace FedBioMed.Bench;
 internal static class DpBreastCancerBenchmark
 {
     private const string Tag = "breast-cancer";
-    private const string Target = "diagnosis";
+    private const string Target = BreastCancerFiles.Target;
     private const int Nodes = 3;
 
     private sealed record RunResult(double Accuracy, double Epsilon, double Seconds, bool AllCompleted);
@@ -45,32 +45,22 @@ internal static class DpBreastCancerBenchmark
             Console.Error.WriteLine("--rounds and --repeats must be at least 1, --epsilons positive");
             return 2;
         }
-        var csv = BreastCancerFiles.Find();
-        if (csv is null)
-        {
-            Console.Error.WriteLine("data/breast-cancer-wisconsin/wdbc.csv not found next to the program or above the working directory");
-            return 1;
-        }
-
         var started = Stopwatch.GetTimestamp();
-        var data = TabularDataset.Load(csv, new TabularDatasetOptions { TargetColumn = Target });
+        if (BreastCancerFiles.TryLoad() is not { } data) return 1;
         var splits = DatasetSplitter.Split(data, 0, 0.2, seed);
         var test = splits.Test;
         var parts = NodePartitioner.Dirichlet(splits.Train, Nodes, alpha: 1.0, seed: seed, minSamplesPerNode: 40);
         var scratch = Directory.CreateTempSubdirectory("fedbiomed-bcw-dpsgd-").FullName;
         try
         {
-            var files = new List<string>();
+            var files = BreastCancerFiles.WriteHospitalFiles(scratch, parts);
             var trainCounts = new List<int>();
-            for (var i = 0; i < parts.Length; i++)
+            for (var i = 0; i < files.Count; i++)
             {
-                var id = $"hospital-{(char)('a' + i)}";
-                var path = Path.Combine(scratch, id + ".csv");
-                CsvPartitionWriter.Write(path, parts[i], Target);
-                files.Add(path);
-                // Exactly the training split the node will derive from its file (its validation split is seeded by the dataset id).
-                var reloaded = TabularDataset.Load(path, new TabularDatasetOptions { TargetColumn = Target });
-                trainCounts.Add(DatasetSplitter.Split(reloaded, 0.2, 0, LocalDataCatalog.SplitSeed(id + "-data")).Train.Count);
+                // Exactly the training split the node will derive from its file (its validation split is seeded by the
+                // dataset id, which InProcessFederation makes from the node's id: hospital-a-data, …).
+                var reloaded = TabularDataset.Load(files[i], new TabularDatasetOptions { TargetColumn = Target });
+                trainCounts.Add(DatasetSplitter.Split(reloaded, 0.2, 0, LocalDataCatalog.SplitSeed(BreastCancerFiles.HospitalId(i) + "-data")).Train.Count);
             }
             var basePlan = new TrainingPlan
             {
@@ -87,7 +77,7 @@ internal static class DpBreastCancerBenchmark
 
             Console.WriteLine(BenchProcess.Invariant($"Breast Cancer Wisconsin DP-SGD: {data.Count} patients, {test.Count} held out for testing (stratified, seed {seed}); {splits.Train.Count} over {Nodes} hospitals (Dirichlet α = 1)"));
             for (var i = 0; i < parts.Length; i++)
-                Console.WriteLine(BenchProcess.Invariant($"  hospital-{(char)('a' + i)}: {parts[i].Count} patients, {trainCounts[i]} in its training split"));
+                Console.WriteLine(BenchProcess.Invariant($"  {BreastCancerFiles.HospitalId(i)}: {parts[i].Count} patients, {trainCounts[i]} in its training split"));
             Console.WriteLine(BenchProcess.Invariant($"  logistic regression on standardized features, SGD lr 0.5 momentum 0.9, batch 16, 1 local epoch, {rounds} rounds, secure aggregation on, real gRPC on loopback"));
             Console.WriteLine(BenchProcess.Invariant($"  DP-SGD: Poisson sampling, per-sample clip 1; z calibrated for the smallest hospital: q = {q:F4}, {steps} steps, δ = {delta}"));
             Console.WriteLine($"  {repeats} federation(s) per setting; machine: {Environment.ProcessorCount} cores shared with other work");

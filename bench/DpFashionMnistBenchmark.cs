@@ -219,7 +219,6 @@ internal static class DpFashionMnistBenchmark
         for (var round = 1; round <= settings.Rounds; round++)
         {
             var roundStarted = Stopwatch.GetTimestamp();
-            var round0 = round;
             var config = variant is Distributed dist ? ClientDpCalibration.ForRound(dist.Plan) : null;
             var encoded = new byte[n][];
             var sum = new double[d];
@@ -255,7 +254,7 @@ internal static class DpFashionMnistBenchmark
             float[] average;
             if (variant is Distributed distributed && config is not null)
             {
-                var secagg = simulation!.CreateConfig(distributed.Name, round0, threshold: distributed.Plan.MinNodes, neighbourDegree: n - 1,
+                var secagg = simulation!.CreateConfig(distributed.Name, round, threshold: distributed.Plan.MinNodes, neighbourDegree: n - 1,
                     vectorLength: config.VectorLength, wordBits: config.WordBits, maxAbsInput: config.MaxAbsInput) with { MaxAbsSum = config.MaxAbsSum(n) };
                 var ids = simulation.NodeIds;
                 var byId = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => encoded[x.i], StringComparer.Ordinal);

@@ -192,43 +192,50 @@ internal static class FashionMnistBenchmark
         }
     }
 
+    /// <summary>One variant's medians over its runs (accuracy, wall) and over all its runs' rounds (round, aggregation, the rest).</summary>
+    private sealed record VariantSummary(int Runs, double Accuracy, double WallSeconds, double RoundMs, double AggregationMs, double RestMs)
+    {
+        public static VariantSummary Of(IReadOnlyList<RunResult> runs)
+        {
+            var rounds = runs.SelectMany(r => r.Rounds).ToArray();
+            return new VariantSummary(runs.Count,
+                BenchProcess.Median(runs.Select(r => r.TestAccuracy)),
+                BenchProcess.Median(runs.Select(r => r.Wall.TotalSeconds)),
+                BenchProcess.Median(rounds.Select(r => r.Duration.TotalMilliseconds)),
+                BenchProcess.Median(rounds.Select(r => r.AggregationTime.TotalMilliseconds)),
+                BenchProcess.Median(rounds.Select(r => (r.Duration - r.AggregationTime).TotalMilliseconds)));
+        }
+    }
+
     private static int Summarize(List<RunResult> results, TimeSpan total)
     {
+        var secure = VariantSummary.Of(results.Where(r => r.SecureAggregation).ToArray());
+        var plain = VariantSummary.Of(results.Where(r => !r.SecureAggregation).ToArray());
         Console.WriteLine();
         Console.WriteLine("variant  runs  test accuracy  median wall  median round  median aggregation");
-        var summary = new Dictionary<bool, (double Accuracy, double Round)>();
-        foreach (var secure in new[] { true, false })
+        foreach (var (name, summary) in new[] { ("secagg", secure), ("plain", plain) })
         {
-            var runs = results.Where(r => r.SecureAggregation == secure).ToArray();
-            var accuracy = BenchProcess.Median(runs.Select(r => r.TestAccuracy));
-            var round = BenchProcess.Median(runs.SelectMany(r => r.Rounds).Select(r => r.Duration.TotalMilliseconds));
-            var aggregation = BenchProcess.Median(runs.SelectMany(r => r.Rounds).Select(r => r.AggregationTime.TotalMilliseconds));
-            var wall = BenchProcess.Median(runs.Select(r => r.Wall.TotalSeconds));
-            summary[secure] = (accuracy, round);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(secure ? "secagg" : "plain"),-7}  {runs.Length,4}  {accuracy,13:F4}  {wall,9:F1} s  {round,9:F0} ms  {aggregation,15:F1} ms"));
+                $"{name,-7}  {summary.Runs,4}  {summary.Accuracy,13:F4}  {summary.WallSeconds,9:F1} s  {summary.RoundMs,9:F0} ms  {summary.AggregationMs,15:F1} ms"));
         }
-        var overhead = (summary[true].Round - summary[false].Round) / summary[false].Round;
+        var overhead = (secure.RoundMs - plain.RoundMs) / plain.RoundMs;
         // Cross-checks: round r with SecAgg against round r without, from the same repeat (they ran back to back),
         // and the aggregation time alone (the rounds differ only there: same data, plan and seed).
         var paired = new List<double>();
         foreach (var repeat in results.Select(r => r.Repeat).Distinct())
         {
-            var secure = results.Single(r => r.Repeat == repeat && r.SecureAggregation).Rounds;
-            var plain = results.Single(r => r.Repeat == repeat && !r.SecureAggregation).Rounds;
-            paired.AddRange(secure.Zip(plain, (a, b) => (a.Duration.TotalMilliseconds - b.Duration.TotalMilliseconds) / b.Duration.TotalMilliseconds));
+            var secureRounds = results.Single(r => r.Repeat == repeat && r.SecureAggregation).Rounds;
+            var plainRounds = results.Single(r => r.Repeat == repeat && !r.SecureAggregation).Rounds;
+            paired.AddRange(secureRounds.Zip(plainRounds, (a, b) => (a.Duration.TotalMilliseconds - b.Duration.TotalMilliseconds) / b.Duration.TotalMilliseconds));
         }
-        var aggregationShare = (BenchProcess.Median(results.Where(r => r.SecureAggregation).SelectMany(r => r.Rounds).Select(r => r.AggregationTime.TotalMilliseconds))
-            - BenchProcess.Median(results.Where(r => !r.SecureAggregation).SelectMany(r => r.Rounds).Select(r => r.AggregationTime.TotalMilliseconds))) / summary[false].Round;
-        var rest = new[] { true, false }.ToDictionary(secure => secure, secure => BenchProcess.Median(
-            results.Where(r => r.SecureAggregation == secure).SelectMany(r => r.Rounds).Select(r => (r.Duration - r.AggregationTime).TotalMilliseconds)));
+        var aggregationShare = (secure.AggregationMs - plain.AggregationMs) / plain.RoundMs;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rest of the round (model transfer, evaluation, training: the same work in both variants): median {rest[true]:F0} ms with SecAgg, {rest[false]:F0} ms without ({(rest[true] - rest[false]) / rest[false]:P1}: the machine's noise)"));
+            $"rest of the round (model transfer, evaluation, training: the same work in both variants): median {secure.RestMs:F0} ms with SecAgg, {plain.RestMs:F0} ms without ({(secure.RestMs - plain.RestMs) / plain.RestMs:P1}: the machine's noise)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"overhead from median round times {overhead:P1}; median of paired rounds {BenchProcess.Median(paired):P1} (paired rounds range {paired.Min():P0} to {paired.Max():P0}); aggregation time difference / plain round {aggregationShare:P2}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total time {total.TotalSeconds:F0} s (loading, partitioning and every run)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fashion_mnist_accuracy_secagg: {summary[true].Accuracy:F4}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fashion_mnist_accuracy_plain: {summary[false].Accuracy:F4}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fashion_mnist_accuracy_secagg: {secure.Accuracy:F4}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fashion_mnist_accuracy_plain: {plain.Accuracy:F4}"));
         // Both variants train the same data with the same plan and seed; their rounds differ only in the
         // aggregation step, which RoundReport.AggregationTime times directly. On a shared machine the end-to-end
         // difference of round times is dominated by other work, so the overhead is that step's extra time over

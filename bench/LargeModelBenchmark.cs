@@ -36,7 +36,7 @@ namespace FedBioMed.Bench;
 internal static class LargeModelBenchmark
 {
     private const string Tag = "large-model";
-    private const string Target = "diagnosis";
+    private const string Target = BreastCancerFiles.Target;
     private const string DefaultHidden = "5000,5000";
 
     /// <summary>One local SGD step so that training stays quick and the round is about moving and masking the model.</summary>
