@@ -26,7 +26,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         using var data = new BreastCancerFederation();
         string researcherKey;
         string runId;
-        await using (var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan(),
+        await using (var federation = await data.StartFederationAsync(DemoCommand.DemoPlan(),
             observability: new FederationObservability { AuditDirectory = trails }))
         {
             researcherKey = Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey);
@@ -120,7 +120,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         var trails = Path.Combine(_root, "plain");
         using var data = new BreastCancerFederation();
         string runId;
-        await using (var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan(),
+        await using (var federation = await data.StartFederationAsync(DemoCommand.DemoPlan(),
             configureNode: node => node.Privacy.RequireSecureAggregation = false, observability: new FederationObservability { AuditDirectory = trails }))
         {
             runId = federation.RunId;
@@ -170,7 +170,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         var trails = Path.Combine(_root, "dp");
         var plan = DemoCommand.DemoPlan() with { Optimizer = OptimizerSpec.Sgd(0.5, 0.9), DifferentialPrivacy = DifferentialPrivacySpec.Poisson(1.5, 1.0) };
         using var data = new BreastCancerFederation();
-        await using (var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan,
+        await using (var federation = await data.StartFederationAsync(plan,
             configureNode: node => node.Privacy.MaxEpsilon = 50, observability: new FederationObservability { AuditDirectory = trails }))
         {
             var result = await federation.Runner.RunAsync(new ExperimentSpec
@@ -210,8 +210,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
     /// </summary>
     private AuditReport Retold(string honest, string runId, string participant, Func<Line, bool> which, string attr, string value)
     {
-        var copy = Directory.CreateDirectory(Path.Combine(_root, $"retold-{Guid.NewGuid():N}")).FullName;
-        foreach (var file in Directory.GetFiles(honest, "*.jsonl")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = CopyOfTrails(honest, $"retold-{Guid.NewGuid():N}");
         // Nodes name their trails by run; the researcher's is one per process.
         var target = Path.Combine(copy, participant == "researcher" ? AuditTrails.FileName(participant) : AuditTrails.FileName(participant, runId));
         var records = Records(target);
@@ -240,8 +239,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
 
     private void AssertCaught(string name, string honest, string trailFile, Func<string[], string[]> tamper, Roster roster, byte[] researcherKey)
     {
-        var copy = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
-        foreach (var file in Directory.GetFiles(honest, "*.jsonl")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = CopyOfTrails(honest, name);
         var target = Path.Combine(copy, trailFile);
         File.WriteAllLines(target, tamper(File.ReadAllLines(target)));
         var files = Directory.GetFiles(copy, "*.jsonl");
@@ -251,6 +249,14 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         var cli = CliRun.RunAsync(["audit", "verify", .. files]).GetAwaiter().GetResult();
         Assert.True(cli.ExitCode == 1, $"{name}: {cli}");
         Assert.Contains("FINDING", cli.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new folder <paramref name="name"/> holding a copy of the trails in <paramref name="honest"/>.</summary>
+    private string CopyOfTrails(string honest, string name)
+    {
+        var copy = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        foreach (var file in Directory.GetFiles(honest, "*.jsonl")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        return copy;
     }
 
     public void Dispose()

@@ -43,6 +43,10 @@ internal sealed class BreastCancerFederation : IDisposable
     /// <summary>Exactly the patients the nodes train on, pooled: the centralized baseline's data.</summary>
     public LabeledDataset PooledTrain { get; }
 
+    /// <summary>An in-process federation of one node per CSV part, each registering its part under the demo's tag.</summary>
+    public Task<InProcessFederation> StartFederationAsync(TrainingPlan plan, Action<Node.NodeOptions>? configureNode = null, FederationObservability? observability = null) =>
+        InProcessFederation.StartAsync(Files, DemoCommand.Target, DemoCommand.Tag, plan, configureNode: configureNode, observability: observability);
+
     private static LabeledDataset Concatenate(IReadOnlyList<LabeledDataset> parts)
     {
         var features = parts.SelectMany(p => p.Features.ToArray()).ToArray();

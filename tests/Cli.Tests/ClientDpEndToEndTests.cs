@@ -13,7 +13,7 @@ public sealed class ClientDpEndToEndTests
     {
         using var data = new BreastCancerFederation();
         var plan = DemoCommand.DemoPlan();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan);
+        await using var federation = await data.StartFederationAsync(plan);
         var result = await federation.Runner.RunAsync(new ExperimentSpec
         {
             Id = "dp-e2e", DatasetTag = DemoCommand.Tag, Plan = plan, Rounds = 3,
@@ -37,7 +37,7 @@ public sealed class ClientDpEndToEndTests
     {
         using var data = new BreastCancerFederation();
         var plan = DemoCommand.DemoPlan();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan,
+        await using var federation = await data.StartFederationAsync(plan,
             configureNode: node => node.Privacy.MaxEpsilon = 6);
         var result = await federation.Runner.RunAsync(new ExperimentSpec
         {

@@ -20,7 +20,7 @@ public sealed class DeadlineTests
     public async Task NodeSlowerThanTheTrainingDeadline_IsDroppedForNoReply_ThenTakesPartAgainInTheNextRound()
     {
         using var data = new BreastCancerFederation();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan());
+        await using var federation = await data.StartFederationAsync(DemoCommand.DemoPlan());
         using var release = new ManualResetEventSlim();
         var slow = federation.Nodes.Single(n => n.Services.GetRequiredService<Node.NodeOptions>().NodeId == Slow);
         // The slow node's round-1 update is ready only once the researcher has moved on without it.
@@ -47,7 +47,7 @@ public sealed class DeadlineTests
     public async Task NodeSilentDuringSecureAggregation_IsDroppedAtTheStageDeadline_AndTheRoundCompletesWithTheOtherTwo()
     {
         using var data = new BreastCancerFederation();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan());
+        await using var federation = await data.StartFederationAsync(DemoCommand.DemoPlan());
         using var release = new ManualResetEventSlim();
         // The researcher does not take in the node's round-1 shares until the round is over: from its side,
         // the node went silent while staying connected. Then the late shares arrive and must change nothing.

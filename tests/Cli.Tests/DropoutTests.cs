@@ -40,7 +40,7 @@ public sealed class DropoutTests
     public async Task NodeStoppedOnceTheNextRoundHasSelectedIt_IsDroppedWithAReason_AndTheRoundCompletesWithTheOtherTwo()
     {
         using var data = new BreastCancerFederation();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan());
+        await using var federation = await data.StartFederationAsync(DemoCommand.DemoPlan());
         var leaver = NodeHost(federation, Leaver);
         // The runner reports "training" for round 2 after it picked the cohort and before it sends the model.
         var progress = new SynchronousProgress(p =>
@@ -74,7 +74,7 @@ public sealed class DropoutTests
     public async Task NodeStoppedBetweenRounds_IsNoLongerSelected_AndTheRemainingRoundsCompleteWithTheOtherTwo()
     {
         using var data = new BreastCancerFederation();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, DemoCommand.DemoPlan());
+        await using var federation = await data.StartFederationAsync(DemoCommand.DemoPlan());
         var leaver = NodeHost(federation, Leaver);
         var progress = new SynchronousProgress(p =>
         {
@@ -139,7 +139,7 @@ public sealed class DropoutTests
     {
         using var data = new BreastCancerFederation();
         var plan = DemoCommand.DemoPlan();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan);
+        await using var federation = await data.StartFederationAsync(plan);
         var updates = new Dictionary<string, (TrainingRequest Request, byte[] Encoded)>(StringComparer.Ordinal);
         foreach (var node in federation.Nodes)
         {

@@ -15,7 +15,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     {
         using var data = new BreastCancerFederation();
         var plan = DemoCommand.DemoPlan();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan);
+        await using var federation = await data.StartFederationAsync(plan);
         var result = await federation.Runner.RunAsync(new ExperimentSpec
         {
             Id = "e2e-bcw", DatasetTag = DemoCommand.Tag, Plan = plan, Rounds = Rounds, SecureAggregation = true,

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using FedBioMed.Cli.Demo;
 using FedBioMed.Federation.Telemetry;
 using FedBioMed.Researcher.Experiments;
@@ -22,10 +20,10 @@ public sealed class NodePrometheusEndpointTests(ITestOutputHelper output)
     [Fact]
     public async Task NodeWithPrometheusOn_ServesItsCompletedRounds_OnItsOwnLoopbackEndpoint()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var data = new BreastCancerFederation();
         var plan = DemoCommand.DemoPlan();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, plan, configureNode: node =>
+        await using var federation = await data.StartFederationAsync(plan, configureNode: node =>
         {
             // Only hospital-a serves its metrics, as a deployed node would: one endpoint per node process.
             if (node.NodeId == "hospital-a")
@@ -70,12 +68,5 @@ public sealed class NodePrometheusEndpointTests(ITestOutputHelper output)
             return double.Parse(value, CultureInfo.InvariantCulture);
         }
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using FedBioMed.Cli.Tests.Commands;
 using Xunit.Abstractions;
@@ -24,8 +22,8 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IDisposabl
     {
         var binary = FindOnPath("prometheus")
             ?? throw new InvalidOperationException("the `prometheus` binary is not on PATH: install Debian's prometheus package (.ci/run does: apt-get install -y prometheus)");
-        var metricsPort = FreePort();
-        var apiPort = FreePort();
+        var metricsPort = LoopbackPorts.Free();
+        var apiPort = LoopbackPorts.Free();
         var config = Path.Combine(_root, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:
@@ -90,13 +88,6 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IDisposabl
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -31,7 +31,7 @@ public sealed class ResearcherNeverSeesAnUpdateTests
     public async Task EveryPayloadTheResearcherReceives_IsUncorrelatedWithEachNodesUpdate_OnlyUnderSecureAggregation(bool secure)
     {
         using var data = new BreastCancerFederation();
-        await using var federation = await InProcessFederation.StartAsync(data.Files, DemoCommand.Target, DemoCommand.Tag, Plan,
+        await using var federation = await data.StartFederationAsync(Plan,
             configureNode: node => node.Privacy.RequireSecureAggregation = secure);
 
         var trueUpdates = new Dictionary<string, byte[]>(StringComparer.Ordinal);

@@ -37,10 +37,7 @@ internal static class ExperimentFile
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("experiment file must hold a JSON object");
-            foreach (var property in root.EnumerateObject())
-            {
-                if (!Known.Contains(property.Name)) throw new InvalidDataException($"experiment.{property.Name}: unknown field");
-            }
+            RejectUnknown(root, Known, "");
             if (!root.TryGetProperty("plan", out var planElement) || planElement.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException("experiment.plan: a training-plan object is required");
             TrainingPlan plan;
@@ -95,10 +92,7 @@ internal static class ExperimentFile
     {
         if (!root.TryGetProperty("clientDp", out var dp) || dp.ValueKind == JsonValueKind.Null) return null;
         if (dp.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"experiment.clientDp: {dp.GetRawText()} is not an object");
-        foreach (var property in dp.EnumerateObject())
-        {
-            if (!KnownDp.Contains(property.Name)) throw new InvalidDataException($"experiment.clientDp.{property.Name}: unknown field");
-        }
+        RejectUnknown(dp, KnownDp, "clientDp.");
         var required = new ClientDpSpec
         {
             TargetEpsilon = Double(dp, "targetEpsilon", "clientDp.") ?? throw new InvalidDataException("experiment.clientDp.targetEpsilon: required"),
@@ -110,6 +104,14 @@ internal static class ExperimentFile
             WordBits = Int(dp, "wordBits", "clientDp.") ?? required.WordBits,
             Rotate = Bool(dp, "rotate", "clientDp.") ?? required.Rotate,
         };
+    }
+
+    private static void RejectUnknown(JsonElement obj, HashSet<string> known, string prefix)
+    {
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (!known.Contains(property.Name)) throw new InvalidDataException($"experiment.{prefix}{property.Name}: unknown field");
+        }
     }
 
     private static string? String(JsonElement root, string name) =>

@@ -18,33 +18,41 @@ internal static class PrivacyCommands
             {
                 var options = Options.Parse(rest);
                 var z = Number(options, "--noise-multiplier", "a positive number", v => v > 0);
-                var rounds = Rounds(options);
-                var delta = Delta(options);
-                var q = SamplingRate(options);
-                options.RejectUnknown();
-                var (epsilon, order) = RdpAccountant.EpsilonAndOrder(z, rounds, delta, q);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epsilon: {epsilon}"));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"order: {order}"));
+                var (rounds, delta, q) = Accounting(options);
+                WriteEpsilon(output, z, rounds, delta, q);
                 return Task.FromResult(0);
             }
             case ["noise-multiplier", .. var rest]:
             {
                 var options = Options.Parse(rest);
                 var target = Number(options, "--epsilon", "a positive number", v => v > 0);
-                var rounds = Rounds(options);
-                var delta = Delta(options);
-                var q = SamplingRate(options);
-                options.RejectUnknown();
+                var (rounds, delta, q) = Accounting(options);
                 var z = RdpAccountant.NoiseMultiplierFor(target, rounds, delta, q);
-                var (epsilon, order) = RdpAccountant.EpsilonAndOrder(z, rounds, delta, q);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"noise multiplier: {z}"));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epsilon: {epsilon}"));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"order: {order}"));
+                WriteEpsilon(output, z, rounds, delta, q);
                 return Task.FromResult(0);
             }
             default:
                 throw new UsageException($"unknown privacy command '{string.Join(' ', args)}'");
         }
+    }
+
+    /// <summary>The options both commands share, read after the command's own; any other option is refused.</summary>
+    private static (long Rounds, double Delta, double SamplingRate) Accounting(Options options)
+    {
+        var rounds = Rounds(options);
+        var delta = Delta(options);
+        var q = SamplingRate(options);
+        options.RejectUnknown();
+        return (rounds, delta, q);
+    }
+
+    /// <summary>ε after <paramref name="rounds"/> rounds at noise multiplier <paramref name="z"/>, and the RDP order that attains it.</summary>
+    private static void WriteEpsilon(TextWriter output, double z, long rounds, double delta, double q)
+    {
+        var (epsilon, order) = RdpAccountant.EpsilonAndOrder(z, rounds, delta, q);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epsilon: {epsilon}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"order: {order}"));
     }
 
     private static long Rounds(Options options)

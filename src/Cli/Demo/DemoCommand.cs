@@ -70,10 +70,11 @@ internal static class DemoCommand
                 }, observability: observability).ConfigureAwait(false);
             if (auditDirectory is not null)
             {
-                output.WriteLine($"  audit trails in {auditDirectory} (run {federation.RunId}); researcher key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)}");
-                output.WriteLine($"  check them with: fedbiomed audit verify --roster {Path.Combine(auditDirectory, "keys", "roster.json")} --researcher-key {Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey)} {auditDirectory}");
+                var researcherKey = Convert.ToHexStringLower(federation.ResearcherIdentity!.PublicKey);
+                output.WriteLine($"  audit trails in {auditDirectory} (run {federation.RunId}); researcher key {researcherKey}");
+                output.WriteLine($"  check them with: fedbiomed audit verify --roster {Path.Combine(auditDirectory, "keys", "roster.json")} --researcher-key {researcherKey} {auditDirectory}");
             }
-            var progress = new RoundProgressPrinter(output, args.Rounds, args.DifferentialPrivacy ? federation.Runner : null);
+            var progress = new RoundProgressPrinter(output, args.Rounds, printEpsilon: args.DifferentialPrivacy);
             if (args.PrometheusPort is { } port) output.WriteLine($"  researcher metrics at http://127.0.0.1:{port}/metrics");
             var result = await federation.Runner.RunAsync(spec, progress, cancellationToken).ConfigureAwait(false);
             PrintTable(output, result);

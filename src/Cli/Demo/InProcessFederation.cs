@@ -31,10 +31,11 @@ public sealed class InProcessFederation : IAsyncDisposable
     private readonly List<IHost> _nodes = [];
     private readonly string _root;
 
-    private InProcessFederation(WebApplication researcher, string root)
+    private InProcessFederation(WebApplication researcher, string root, ScrapeSignal scrapes)
     {
         _researcher = researcher;
         _root = root;
+        Scrapes = scrapes;
     }
 
     public NodeRegistry Registry => _researcher.Services.GetRequiredService<NodeRegistry>();
@@ -93,8 +94,7 @@ public sealed class InProcessFederation : IAsyncDisposable
             Identity = researcherIdentity, AuditDirectory = observability.AuditDirectory, Telemetry = observability.ResearcherTelemetry,
         };
         builder.Services.AddFedBioMedResearcher(researcherOptions, roster);
-        var scrapes = new ScrapeCounter();
-        builder.Services.AddSingleton(scrapes);
+        var scrapes = new ScrapeSignal();
         var researcher = builder.Build();
         if (observability.ResearcherTelemetry is { Prometheus: true } prometheus)
         {
@@ -107,7 +107,7 @@ public sealed class InProcessFederation : IAsyncDisposable
         researcher.MapFedBioMedResearcher();
         await researcher.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = researcher.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var federation = new InProcessFederation(researcher, root) { ResearcherIdentity = researcherIdentity, RunId = researcherOptions.AuditRunId };
+        var federation = new InProcessFederation(researcher, root, scrapes) { ResearcherIdentity = researcherIdentity, RunId = researcherOptions.AuditRunId };
         if (observability.AuditDirectory is { } auditDirectory)
         {
             // What an auditor needs besides the trails: the nodes' roster and the researcher's key (in a sub-folder,
@@ -146,8 +146,8 @@ public sealed class InProcessFederation : IAsyncDisposable
     /// <summary>The researcher's identity when auditing (it signs the researcher's trail); null otherwise.</summary>
     public NodeIdentity? ResearcherIdentity { get; private init; }
 
-    /// <summary>Scrapes of the researcher's Prometheus endpoint so far.</summary>
-    public ScrapeCounter Scrapes => _researcher.Services.GetRequiredService<ScrapeCounter>();
+    /// <summary>Signals each finished scrape of the researcher's Prometheus endpoint.</summary>
+    public ScrapeSignal Scrapes { get; }
 
     /// <summary>The run id every audit trail of this federation carries.</summary>
     public string RunId { get; private init; } = "";
@@ -182,66 +182,6 @@ public sealed class InProcessFederation : IAsyncDisposable
         catch (IOException)
         {
             // Leftover temp files are harmless.
-        }
-    }
-}
-
-/// <summary>Audit and telemetry settings of an in-process federation.</summary>
-public sealed record FederationObservability
-{
-    /// <summary>Folder for one signed trail per participant (and keys/ with the roster and researcher key); null: no audit.</summary>
-    public string? AuditDirectory { get; init; }
-
-    /// <summary>The researcher's telemetry exporters; null: none.</summary>
-    public Federation.Telemetry.TelemetryOptions? ResearcherTelemetry { get; init; }
-
-    /// <summary>The nodes' telemetry exporters; null: none.</summary>
-    public Federation.Telemetry.TelemetryOptions? NodeTelemetry { get; init; }
-
-    /// <summary>Loopback port of the researcher's Prometheus scrape endpoint (with <c>ResearcherTelemetry.Prometheus</c>); null: none.</summary>
-    public int? PrometheusPort { get; init; }
-}
-
-/// <summary>Counts finished scrapes of the Prometheus endpoint, so a run can stay up until its final metrics were read.</summary>
-public sealed class ScrapeCounter
-{
-    private readonly Lock _gate = new();
-    private long _count;
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public long Count
-    {
-        get
-        {
-            lock (_gate) return _count;
-        }
-    }
-
-    internal void Scraped()
-    {
-        TaskCompletionSource done;
-        lock (_gate)
-        {
-            _count++;
-            done = _next;
-            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-        done.SetResult();
-    }
-
-    /// <summary>Completes at the next finished scrape; false when <paramref name="timeout"/> passes first.</summary>
-    public async Task<bool> WaitForNextAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        Task next;
-        lock (_gate) next = _next.Task;
-        try
-        {
-            await next.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
         }
     }
 }

@@ -4,10 +4,10 @@ using FedBioMed.Researcher.Experiments;
 namespace FedBioMed.Cli.Demo;
 
 /// <summary>
-/// One progress bar line per round stage; with DP, also `epsilon: E` after each round (the privacy spent so far,
-/// read from the runner's latest round report).
+/// One progress bar line per round stage; with <c>printEpsilon</c>, also `epsilon: E` after each round
+/// (the privacy spent so far, from the finished round's report).
 /// </summary>
-internal sealed class RoundProgressPrinter(TextWriter output, int totalRounds, ExperimentRunner? epsilonSource = null) : IProgress<ExperimentProgress>
+internal sealed class RoundProgressPrinter(TextWriter output, int totalRounds, bool printEpsilon = false) : IProgress<ExperimentProgress>
 {
     private const int Width = 24;
 
@@ -19,7 +19,7 @@ internal sealed class RoundProgressPrinter(TextWriter output, int totalRounds, E
         lock (output)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {value.Round,3}/{totalRounds} [{bar}] {value.Stage}"));
-            if (epsilonSource?.LastReport is { } report && report.Round == value.Round && value.Stage == "done" && !double.IsNaN(report.Epsilon))
+            if (printEpsilon && value.Report is { } report && !double.IsNaN(report.Epsilon))
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epsilon: {report.Epsilon:F3}"));
         }
     }

@@ -35,11 +35,7 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
         }
 
         var dp = request.Dp;
-        var config = new DistributedDpConfig
-        {
-            ClipNorm = dp.ClipNorm, Scale = dp.Scale, NoiseVariancePerNode = dp.NoiseVariancePerNode, Dimension = dp.Dimension,
-            RotationSeed = dp.RotationSeed.IsEmpty ? null : dp.RotationSeed.ToByteArray(), WordBits = dp.WordBits,
-        };
+        var config = DpWireMapper.FromWire(dp);
         try
         {
             config.Validate(Math.Max(dp.MaxNodes, dp.MinNodes));

@@ -16,4 +16,8 @@ public sealed record ExperimentResult(
 }
 
 /// <summary>Progress of a running experiment, for progress bars.</summary>
-public sealed record ExperimentProgress(long Round, int TotalRounds, string Stage, double Fraction);
+public sealed record ExperimentProgress(long Round, int TotalRounds, string Stage, double Fraction)
+{
+    /// <summary>The report of the round that just finished (stage "done"); null at the other stages.</summary>
+    public RoundReport? Report { get; init; }
+}

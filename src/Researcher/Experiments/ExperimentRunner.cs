@@ -23,9 +23,6 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
     /// <summary>The researcher's audit recorder; null when auditing is off (nothing is computed then).</summary>
     private readonly AuditRecorder? _audit = NullAuditSink.For(auditSink);
 
-    /// <summary>The report of the round that finished last (for progress displays).</summary>
-    public RoundReport? LastReport { get; private set; }
-
     /// <summary>The largest per-node weight (sample count) a round accepts.</summary>
     public const long MaxWeightCap = 1_000_000;
 
@@ -67,8 +64,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         {
             var report = await RunRoundAsync(spec, round, global, standardization, dp, progress, cancellationToken).ConfigureAwait(false);
             reports.Add(report.Report);
-            LastReport = report.Report;
-            progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1));
+            progress?.Report(new ExperimentProgress(round, spec.Rounds, "done", 1) { Report = report.Report });
             if (report.NewGlobal is not null) global = report.NewGlobal;
         }
 
@@ -156,15 +152,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         request.WordBits = 32;
         request.Encoding = new EncodingMsg { ClipNorm = encoding.ClipNorm, Scale = encoding.Scale, MaxWeight = encoding.MaxWeight };
         var dpRound = dp is null ? null : ClientDpCalibration.ForRound(dp);
-        if (dpRound is not null)
-        {
-            request.Dp = new DpMsg
-            {
-                ClipNorm = dpRound.ClipNorm, Scale = dpRound.Scale, NoiseVariancePerNode = dpRound.NoiseVariancePerNode, Dimension = dpRound.Dimension,
-                RotationSeed = Google.Protobuf.ByteString.CopyFrom(dpRound.RotationSeed ?? []), WordBits = dpRound.WordBits,
-                MinNodes = dp!.MinNodes, MaxNodes = selected.Length,
-            };
-        }
+        if (dpRound is not null) request.Dp = DpWireMapper.ToWire(dpRound, dp!.MinNodes, selected.Length);
 
         progress?.Report(new ExperimentProgress(round, spec.Rounds, "training", 0.1));
         var model = GlobalModel.ToBytes(global);

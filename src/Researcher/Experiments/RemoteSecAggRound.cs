@@ -114,7 +114,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 ResearcherLog.NodeRefused(_logger, inbound.NodeId, envelope.Refusal.Round, envelope.Refusal.Message);
                 continue;
             }
-            Aggregation.SecureAggregation.Messages.ClientMessage? message;
+            ClientMessage? message;
             try
             {
                 message = SecAggWireMapper.FromWire(envelope);
