@@ -18,12 +18,7 @@ public sealed class ContextBuilder
     private readonly ArrayBufferWriter<byte> _buffer = new(128);
 
     /// <summary>Starts a context for <paramref name="purpose"/> (for example "mask" or "share-encryption").</summary>
-    public ContextBuilder(string purpose)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(purpose);
-        Add(Label);
-        Add(purpose);
-    }
+    public ContextBuilder(string purpose) => Restart(purpose);
 
     /// <summary>Starts over for another context (the buffer is kept), as a new builder for <paramref name="purpose"/> would.</summary>
     public ContextBuilder Restart(string purpose)

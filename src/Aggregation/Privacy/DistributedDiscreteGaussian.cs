@@ -23,7 +23,7 @@ public static class DistributedDiscreteGaussian
     /// <summary>τ = 10·Σ_{k=1}^{n−1} exp(−2π²σ²·k/(k+1)), the sum's distance from a discrete Gaussian; O(n).</summary>
     public static double Tau(double sigmaPerNode, int nodes)
     {
-        Sigma(sigmaPerNode);
+        Guard.SigmaPerNode(sigmaPerNode, nameof(sigmaPerNode));
         Guard.AtLeast(nodes, 1, nameof(nodes), "number of nodes");
         return TauCore(sigmaPerNode, nodes);
     }
@@ -43,7 +43,7 @@ public static class DistributedDiscreteGaussian
     public static double Rho(double l2Sensitivity, double sigmaPerNode, int nodes, int dimension, double? l1Sensitivity = null)
     {
         Guard.Positive(l2Sensitivity, nameof(l2Sensitivity), "L2 sensitivity");
-        Sigma(sigmaPerNode);
+        Guard.SigmaPerNode(sigmaPerNode, nameof(sigmaPerNode));
         Guard.AtLeast(nodes, 1, nameof(nodes), "number of nodes");
         Guard.AtLeast(dimension, 1, nameof(dimension), "dimension");
         if (l1Sensitivity is { } l1 && !(l1 >= l2Sensitivity && double.IsFinite(l1)))
@@ -104,12 +104,12 @@ public static class DistributedDiscreteGaussian
 
     private static double WorstRho(double l2Sensitivity, double sigma, int minNodes, int maxNodes, int dimension)
     {
-        var c = 2 * Math.PI * Math.PI * sigma * sigma;
+        var c = TauRate(sigma);
         var tau = TauCore(sigma, minNodes);
         var worst = RhoCore(l2Sensitivity, sigma, minNodes, dimension, tau, null);
         for (var n = minNodes + 1; n <= maxNodes; n++)
         {
-            tau += 10 * Math.Exp(-c * (n - 1) / n);
+            tau += 10 * TauTerm(c, n - 1);   // τ(n) = τ(n − 1) + its term k = n − 1
             worst = Math.Max(worst, RhoCore(l2Sensitivity, sigma, n, dimension, tau, null));
         }
         return worst;
@@ -126,16 +126,16 @@ public static class DistributedDiscreteGaussian
 
     private static double TauCore(double sigma, int nodes)
     {
-        var c = 2 * Math.PI * Math.PI * sigma * sigma;
+        var c = TauRate(sigma);
         if (nodes < 2 || Math.Exp(-c / 2) == 0) return 0;   // the largest term (k = 1) already underflows
         double sum = 0;
-        for (var k = nodes - 1; k >= 1; k--) sum += Math.Exp(-c * k / (k + 1.0));   // smallest terms first
+        for (var k = nodes - 1; k >= 1; k--) sum += TauTerm(c, k);   // smallest terms first
         return 10 * sum;
     }
 
-    private static void Sigma(double sigma)
-    {
-        if (!(sigma >= MinSigma && double.IsFinite(sigma)))
-            throw new ArgumentOutOfRangeException("sigmaPerNode", sigma, $"The per-node σ must be finite and at least {MinSigma}.");
-    }
+    /// <summary>c = 2π²σ², the rate in τ's terms.</summary>
+    private static double TauRate(double sigma) => 2 * Math.PI * Math.PI * sigma * sigma;
+
+    /// <summary>exp(−c·k/(k + 1)), term k of τ (before the factor 10).</summary>
+    private static double TauTerm(double c, int k) => Math.Exp(-c * k / (k + 1.0));
 }

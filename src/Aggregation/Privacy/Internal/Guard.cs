@@ -24,6 +24,12 @@ internal static class Guard
         if (value < min) throw new ArgumentOutOfRangeException(name, value, $"The {what} must be at least {min}.");
     }
 
+    public static void SigmaPerNode(double sigma, string name)
+    {
+        if (!(sigma >= DistributedDiscreteGaussian.MinSigma && double.IsFinite(sigma)))
+            throw new ArgumentOutOfRangeException(name, sigma, $"The per-node σ must be finite and at least {DistributedDiscreteGaussian.MinSigma}.");
+    }
+
     public static void Order(double alpha, string name, bool subsampled)
     {
         if (!(alpha > 1 && double.IsFinite(alpha)))

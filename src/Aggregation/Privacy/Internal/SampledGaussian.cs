@@ -59,6 +59,15 @@ internal static class SampledGaussian
         var k0 = (long)Math.Max(Math.Floor(alpha), Math.Max(Math.Floor(z0), Math.Floor(alpha - z0))) + 1;
         if (k0 < 1) k0 = 1;
 
+        // φ(a, b) = a·log q + b·log(1 − q) + a(a − 1)/(2σ²): the exponent of a series term before erfc suppresses it;
+        // the first series has (a, b) = (k, α − k), the second (α − k, k).
+        double Phi(double a, double b) => a * logQ + b * log1mQ + a * (a - 1) / (2 * variance);
+
+        // log of a head term without its binomial: e^φ·½erfc(x), written as e^ψ·½erfcx(x) once x > 0 so it cannot underflow.
+        double LogHeadTerm(double a, double b, double x) => x > 0
+            ? psi + Math.Log(0.5 * ErrorFunction.Erfcx(x))
+            : Phi(a, b) + Math.Log(1 - 0.5 * ErrorFunction.Erfc(-x));
+
         var sum = new LogSumAccumulator();
         double logAbsBinomial = 0;   // log|C(α, k)|, updated as k grows
         var sign = 1;
@@ -70,14 +79,8 @@ internal static class SampledGaussian
                 if (alpha - k + 1 < 0) sign = -sign;
             }
             var j = alpha - k;
-            var x0 = (k - z0) * scale;
-            var x1 = (z0 - j) * scale;
-            sum.Add(logAbsBinomial + (x0 > 0
-                ? psi + Math.Log(0.5 * ErrorFunction.Erfcx(x0))
-                : k * logQ + j * log1mQ + k * (k - 1.0) / (2 * variance) + Math.Log(1 - 0.5 * ErrorFunction.Erfc(-x0))), sign);
-            sum.Add(logAbsBinomial + (x1 > 0
-                ? psi + Math.Log(0.5 * ErrorFunction.Erfcx(x1))
-                : j * logQ + k * log1mQ + j * (j - 1) / (2 * variance) + Math.Log(1 - 0.5 * ErrorFunction.Erfc(-x1))), sign);
+            sum.Add(logAbsBinomial + LogHeadTerm(k, j, (k - z0) * scale), sign);
+            sum.Add(logAbsBinomial + LogHeadTerm(j, k, (z0 - j) * scale), sign);
 
             // Everything from k + 1 on, both series, head and tail: |C(α,m)|·(m/α)·(e^max(φ₀,ψ) + e^max(φ₁,ψ)),
             // with φ the unsuppressed exponents at m (convex in m, equal to ψ at the split point).
@@ -86,11 +89,9 @@ internal static class SampledGaussian
             {
                 var logAbsBinomialM = logAbsBinomial + Math.Log(Math.Abs(alpha - k)) - Math.Log(m);
                 var jm = alpha - m;
-                var phi0 = m * logQ + jm * log1mQ + m * (m - 1.0) / (2 * variance);
-                var phi1 = jm * logQ + m * log1mQ + jm * (jm - 1) / (2 * variance);
                 // Past its split point a series only has suppressed terms, bounded by ψ alone.
-                var bound0 = m > z0 ? psi : Math.Max(phi0, psi);
-                var bound1 = m > alpha - z0 ? psi : Math.Max(phi1, psi);
+                var bound0 = m > z0 ? psi : Math.Max(Phi(m, jm), psi);
+                var bound1 = m > alpha - z0 ? psi : Math.Max(Phi(jm, m), psi);
                 var rest = logAbsBinomialM + Math.Log(m / alpha) + LogAddExp(bound0, bound1);
                 if (rest < NegligibleLog + Math.Max(sum.Log, 0)) return LogAToRdp(sum.Log, alpha);
             }

@@ -37,10 +37,11 @@ internal static class Unmasker
             .GroupBy(s => (s.Owner, s.Kind))
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ShamirShare>)g.Select(s => new ShamirShare(s.Index, s.Value)).ToArray());
         var survivors = state.Survivors;
-        // Dropped nodes that some survivor masked against, with those survivors.
-        var dropped = state.Partners.Keys
-            .Where(v => !state.SurvivorSet.Contains(v))
-            .Select(v => (Node: v, MaskedWith: survivors.Where(u => state.Partners[u].Contains(v)).ToArray()))
+        // Dropped nodes that some survivor masked against, with those survivors: the dropped node's own partners
+        // (partnership is mutual, see ShareKeysRelay), in ordinal order like the survivors.
+        var dropped = state.Partners
+            .Where(p => !state.SurvivorSet.Contains(p.Key))
+            .Select(p => (Node: p.Key, MaskedWith: p.Value.Where(state.SurvivorSet.Contains).ToArray()))
             .Where(d => d.MaskedWith.Length > 0)
             .ToArray();
 
