@@ -25,7 +25,8 @@ public sealed class NodeConnection(
     /// <summary>The recorder of the admitted run's trail; null when auditing is off (no digest is computed then).</summary>
     private AuditRecorder? _audit;
     private readonly Dictionary<string, PayloadAssembler> _transfers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _models = new(StringComparer.Ordinal);
+    /// <summary>Whole global models by transfer id, with the SHA-256 their last chunk carried and the assembler checked.</summary>
+    private readonly Dictionary<string, (byte[] Bytes, ByteString Sha256)> _models = new(StringComparer.Ordinal);
     private SecAggClient? _secAgg;
     private (string Experiment, long Round) _secAggRound;
     private AuditDpParameters? _secAggDp;
@@ -182,24 +183,25 @@ public sealed class NodeConnection(
         {
             _transfers.Remove(chunk.TransferId);
             _models.Clear(); // only the latest global model is kept
-            _models[chunk.TransferId] = model;
+            _models[chunk.TransferId] = (model, chunk.Sha256);
         }
     }
 
     private async Task TrainAsync(IClientStreamWriter<NodeEnvelope> output, TrainingRequest request, CancellationToken cancellationToken)
     {
-        var haveModel = _models.Remove(request.ModelTransferId, out var modelBytes);
-        // The request with the model it names, as received: the researcher's trail records the same digest sent.
-        var requestSha256 = _audit is null ? "" : AuditDigest.TrainingRequest(request, haveModel ? AuditDigest.Bytes(modelBytes) : "");
+        var haveModel = _models.Remove(request.ModelTransferId, out var model);
+        // The request with the model it names, as received: the researcher's trail records the same digest sent. The
+        // model's SHA-256 is the one its transfer was verified against (AuditDigest.Bytes of the same bytes), not hashed again.
+        var requestSha256 = _audit is null ? "" : AuditDigest.TrainingRequest(request, haveModel ? Convert.ToHexStringLower(model.Sha256.Span) : "");
         _audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingRequest, requestSha256, options.ResearcherId);
         var task = request.StatisticsOnly ? AuditTasks.Statistics : AuditTasks.Train;
         try
         {
             if (!haveModel)
                 throw new TaskRefusedException("no-model", $"the global model '{request.ModelTransferId}' did not arrive whole");
-            var global = TrainingTaskHandler.ReadModel(modelBytes!);
+            var global = TrainingTaskHandler.ReadModel(model.Bytes);
             using var taskSpan = FederationTelemetry.StartNodeTask(identity.Id, request.EvaluateOnly ? "evaluate" : request.StatisticsOnly ? "statistics" : "train",
-                request.ExperimentId, request.Round, payloadBytes: modelBytes!.Length);
+                request.ExperimentId, request.Round, payloadBytes: model.Bytes.Length);
             var outcome = await Task.Run(() => trainer.Handle(request, global), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             // Without secure aggregation the node takes part once it accepts the request: the round's parameters are the request.
             if (!request.SecureAggregation && outcome.EncodedUpdate is not null)

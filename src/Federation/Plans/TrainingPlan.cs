@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using FedBioMed.Federation.Internal;
 
@@ -42,9 +43,26 @@ public sealed record TrainingPlan
     /// <remarks>When null the section is absent from the canonical JSON, so plans without it keep their hash.</remarks>
     public DifferentialPrivacySpec? DifferentialPrivacy { get; init; }
 
+    // Keyed by instance, not held in a field: a field would be copied into every `with` copy (a stale hash for the
+    // changed plan) and would take part in record equality. A plan cannot change after construction (every property,
+    // nested ones included, is init-only), so its first hash stays its hash.
+    private static readonly ConditionalWeakTable<TrainingPlan, string> Hashes = new();
+
     /// <summary>Lowercase hex SHA-256 of <see cref="ToCanonicalUtf8"/>: the plan's identity for approval and audit.</summary>
-    /// <remarks>Computed on each call rather than cached, since <c>with</c> copies would carry a stale cache.</remarks>
-    public string Hash => Convert.ToHexStringLower(SHA256.HashData(ToCanonicalUtf8()));
+    /// <remarks>Computed on the first read and remembered for this instance; a <c>with</c> copy is a new instance and hashes anew.</remarks>
+    public string Hash => Hashes.GetValue(this, static plan => Convert.ToHexStringLower(SHA256.HashData(plan.ToCanonicalUtf8())));
+
+    /// <summary>
+    /// The DP-SGD schedule of one round on <paramref name="trainingSamples"/> samples: <see cref="LocalSteps"/>, or
+    /// ⌈epochs·N / b⌉ steps for a plan in epochs, with b = min(<see cref="BatchSize"/>, N), at sampling rate q = b / N.
+    /// What the trainer runs (<see cref="TrainingResult.DpSteps"/>) and what a node prices before it trains.
+    /// </summary>
+    public (long Steps, double SamplingRate) DpSgdSchedule(int trainingSamples)
+    {
+        int batchSize = Math.Min(BatchSize, trainingSamples);
+        long steps = LocalSteps ?? ((long)LocalEpochs!.Value * trainingSamples + batchSize - 1) / batchSize;
+        return (steps, (double)batchSize / trainingSamples);
+    }
 
     /// <summary>Checks every field against its bounds.</summary>
     /// <exception cref="TrainingPlanException">Names the first bad field and its value.</exception>

@@ -1,6 +1,5 @@
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Federation.Audit;
-using FedBioMed.Node.Hosting;
 
 namespace FedBioMed.Node.Audit;
 
@@ -20,9 +19,6 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
 
     /// <summary>Whether the node keeps trails (<see cref="NodeOptions.AuditDirectory"/> is set).</summary>
     public bool Enabled => options.AuditDirectory is not null;
-
-    /// <summary>The run whose trail is open, if any.</summary>
-    public string? OpenRunId => Volatile.Read(ref _open)?.RunId;
 
     /// <summary>Where the trail of run <paramref name="runId"/> is kept.</summary>
     /// <exception cref="InvalidOperationException">Auditing is off.</exception>
@@ -50,10 +46,10 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
             Directory.CreateDirectory(directory);
             var writer = new AuditTrailWriter(path, identity.Id, identity.Sign, identity.PublicKey, runId, time, new AuditTrailOptions { Role = AuditRoles.Node });
             // Only a trail that holds nothing but its header is new: it gets the policy before anything else.
-            if (writer.NextSeq == 1) new AuditRecorder(writer).Policy(NodeServiceCollectionExtensions.PolicyOf(options));
+            if (writer.NextSeq == 1) new AuditRecorder(writer).Policy(PolicyOf(options));
             registry.Add(new BackgroundAuditSink(writer, timeProvider: time));
             var sink = new ActivityAuditSink(identity.Id, runId);
-            Volatile.Write(ref _open, sink);
+            _open = sink;
             return sink;
         }
         finally
@@ -79,10 +75,22 @@ public sealed class NodeAuditTrails(NodeOptions options, NodeIdentity identity, 
     private async Task CloseCoreAsync()
     {
         var open = _open;
-        Volatile.Write(ref _open, null);
+        _open = null;
         if (open is not null && registry.TryRemove(open.ParticipantId, open.RunId, out var trail) && trail is IAsyncDisposable closing)
             await closing.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// What the node enforces, as the audit trail records it: secure aggregation required or not, DP required or
+    /// not, ε cap, noise floor, whether round-0 feature statistics are allowed, and the smallest threshold its collusion assumption allows (2t &gt; k + 1 + c implies t ≥ c + 1; never below 2).
+    /// </summary>
+    private static AuditPolicy PolicyOf(NodeOptions options) => new(
+        MinThreshold: Math.Max(2, options.AssumedColludingNodes + 1),
+        MaxEpsilon: options.Privacy.MaxEpsilon,
+        MinNoiseMultiplier: options.Privacy.MinNoiseMultiplier > 0 ? options.Privacy.MinNoiseMultiplier : null,
+        RequireSecAgg: options.Privacy.RequireSecureAggregation,
+        RequireDp: options.Privacy.RequireDifferentialPrivacy,
+        AllowFeatureStatistics: options.Privacy.AllowFeatureStatistics);
 
     public async ValueTask DisposeAsync()
     {

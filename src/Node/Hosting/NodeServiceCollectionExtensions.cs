@@ -53,16 +53,4 @@ public static class NodeServiceCollectionExtensions
         });
         return services;
     }
-
-    /// <summary>
-    /// What the node enforces, as the audit trail records it: secure aggregation required or not, DP required or
-    /// not, ε cap, noise floor, whether round-0 feature statistics are allowed, and the smallest threshold its collusion assumption allows (2t &gt; k + 1 + c implies t ≥ c + 1; never below 2).
-    /// </summary>
-    public static AuditPolicy PolicyOf(NodeOptions options) => new(
-        MinThreshold: Math.Max(2, options.AssumedColludingNodes + 1),
-        MaxEpsilon: options.Privacy.MaxEpsilon,
-        MinNoiseMultiplier: options.Privacy.MinNoiseMultiplier > 0 ? options.Privacy.MinNoiseMultiplier : null,
-        RequireSecAgg: options.Privacy.RequireSecureAggregation,
-        RequireDp: options.Privacy.RequireDifferentialPrivacy,
-        AllowFeatureStatistics: options.Privacy.AllowFeatureStatistics);
 }

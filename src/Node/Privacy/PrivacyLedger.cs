@@ -40,10 +40,10 @@ public sealed class PrivacyLedger(NodeDatabase database, TimeProvider time)
     public void Record(string datasetId, string experimentId, long round, double[] rdp)
     {
         using var connection = database.Open();
+        // Commands created on the connection from here on run in this transaction (SqliteConnection.CreateCommand sets it).
         using var transaction = connection.BeginTransaction();
         using (var read = connection.CreateCommand())
         {
-            read.Transaction = transaction;
             read.CommandText = "SELECT rdp FROM privacy_ledger WHERE dataset = $d AND experiment = $e AND round = $r";
             read.Parameters.AddWithValue("$d", datasetId);
             read.Parameters.AddWithValue("$e", experimentId);
@@ -51,20 +51,11 @@ public sealed class PrivacyLedger(NodeDatabase database, TimeProvider time)
             if (read.ExecuteScalar() is string existing && JsonSerializer.Deserialize<double[]>(existing) is { } old && old.Length == rdp.Length)
                 rdp = rdp.Zip(old, Math.Max).ToArray();
         }
-        using (var write = connection.CreateCommand())
-        {
-            write.Transaction = transaction;
-            write.CommandText = """
-                INSERT INTO privacy_ledger (dataset, experiment, round, rdp, recorded_at) VALUES ($d, $e, $r, $rdp, $at)
-                ON CONFLICT(dataset, experiment, round) DO UPDATE SET rdp = $rdp, recorded_at = $at
-                """;
-            write.Parameters.AddWithValue("$d", datasetId);
-            write.Parameters.AddWithValue("$e", experimentId);
-            write.Parameters.AddWithValue("$r", round);
-            write.Parameters.AddWithValue("$rdp", JsonSerializer.Serialize(rdp));
-            write.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O"));
-            write.ExecuteNonQuery();
-        }
+        NodeDatabase.Execute(connection, """
+            INSERT INTO privacy_ledger (dataset, experiment, round, rdp, recorded_at) VALUES ($d, $e, $r, $rdp, $at)
+            ON CONFLICT(dataset, experiment, round) DO UPDATE SET rdp = $rdp, recorded_at = $at
+            """,
+            ("$d", datasetId), ("$e", experimentId), ("$r", round), ("$rdp", JsonSerializer.Serialize(rdp)), ("$at", time.GetUtcNow().ToString("O")));
         transaction.Commit();
     }
 }

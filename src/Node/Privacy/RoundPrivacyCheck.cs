@@ -13,9 +13,18 @@ namespace FedBioMed.Node.Privacy;
 /// </summary>
 public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger ledger)
 {
-    /// <summary>The DP settings of an approved round, its RDP cost and the ε the dataset will then have spent.</summary>
-    /// <remarks>NoiseMultiplier and ClipNorm: the round's z (DP-SGD's, or σ_total / Δ₂ of the distributed noise) and clip norm; null without DP.</remarks>
-    public sealed record Approved(DistributedDpConfig? Config, int MinimumThreshold, double[]? Rdp, double EpsilonAfter, double? NoiseMultiplier = null, double? ClipNorm = null);
+    /// <summary>An approved round: the distributed noise to add, the smallest SecAgg threshold the node accepts, and what the round costs.</summary>
+    /// <param name="Config">The distributed discrete-Gaussian noise; null without it (no DP, or DP-SGD in the plan).</param>
+    /// <param name="MinimumThreshold">The smallest SecAgg threshold the node accepts (distributed noise is sized for it).</param>
+    /// <param name="Cost">The round's privacy cost; null without DP.</param>
+    public sealed record Approved(DistributedDpConfig? Config, int MinimumThreshold, PrivacyCost? Cost);
+
+    /// <summary>What a DP round spends, as the node books and audits it.</summary>
+    /// <param name="Rdp">The round's RDP over <see cref="RdpAccountant.DefaultOrders"/>.</param>
+    /// <param name="EpsilonAfter">The ε the dataset will have spent once the round is booked (at the policy's δ).</param>
+    /// <param name="NoiseMultiplier">z: DP-SGD's, or σ_total / Δ₂ of the distributed noise.</param>
+    /// <param name="ClipNorm">The round's clip norm.</param>
+    public sealed record PrivacyCost(double[] Rdp, double EpsilonAfter, double NoiseMultiplier, double ClipNorm);
 
     public Approved Check(TrainingRequest request, TrainingPlan plan, string datasetId, int trainingSamples)
     {
@@ -31,7 +40,7 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
             // A noise floor is a DP requirement too: a round without noise has z = 0.
             if (policy.RequireDifferentialPrivacy || policy.MaxEpsilon is not null || policy.MinNoiseMultiplier > 0)
                 throw new TaskRefusedException("policy-dp", $"this node's policy requires differential privacy (max ε {policy.MaxEpsilon?.ToString() ?? "unset"}, min noise multiplier {policy.MinNoiseMultiplier}); the request adds no noise");
-            return new Approved(null, 2, null, ledger.EpsilonSpent(datasetId, policy.Delta));
+            return new Approved(null, 2, null);
         }
 
         var dp = request.Dp;
@@ -53,7 +62,7 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
 
         var rho = DistributedDiscreteGaussian.Rho(config.L2Sensitivity, Math.Sqrt(config.NoiseVariancePerNode), dp.MinNodes, config.PaddedDimension);
         var rdp = RdpAccountant.DefaultOrders.Select(alpha => alpha * rho).ToArray();
-        return Priced(datasetId, rdp, config, dp.MinNodes) with { NoiseMultiplier = z, ClipNorm = config.ClipNorm };
+        return new Approved(config, dp.MinNodes, Priced(datasetId, rdp, z, config.ClipNorm));
     }
 
     /// <summary>
@@ -64,20 +73,20 @@ public sealed class RoundPrivacyCheck(NodePrivacyPolicy policy, PrivacyLedger le
     {
         if (sgd.NoiseMultiplier < policy.MinNoiseMultiplier)
             throw new TaskRefusedException("policy-noise", $"noise multiplier {sgd.NoiseMultiplier} is below this node's minimum {policy.MinNoiseMultiplier}");
-        var batch = Math.Min(plan.BatchSize, trainingSamples);
-        var steps = plan.LocalSteps ?? ((long)plan.LocalEpochs!.Value * trainingSamples + batch - 1) / batch;
-        var rdp = RdpAccountant.SampledGaussianRdp((double)batch / trainingSamples, sgd.NoiseMultiplier, steps, RdpAccountant.DefaultOrders);
-        return Priced(datasetId, rdp, null, 2) with { NoiseMultiplier = sgd.NoiseMultiplier, ClipNorm = sgd.MaxGradNorm };
+        // The trainer's own schedule: the node prices exactly the steps it will run.
+        var (steps, samplingRate) = plan.DpSgdSchedule(trainingSamples);
+        var rdp = RdpAccountant.SampledGaussianRdp(samplingRate, sgd.NoiseMultiplier, steps, RdpAccountant.DefaultOrders);
+        return new Approved(null, 2, Priced(datasetId, rdp, sgd.NoiseMultiplier, sgd.MaxGradNorm));
     }
 
-    private Approved Priced(string datasetId, double[] rdp, DistributedDpConfig? config, int minimumThreshold)
+    private PrivacyCost Priced(string datasetId, double[] rdp, double noiseMultiplier, double clipNorm)
     {
         var spent = ledger.Spent(datasetId);
         var after = PrivacyLedger.Epsilon(spent.Zip(rdp, (a, b) => a + b).ToArray(), policy.Delta);
         if (policy.MaxEpsilon is { } max && after > max)
             throw new TaskRefusedException("privacy-budget",
                 $"this round would bring ε of dataset '{datasetId}' to {after:F3} (δ = {policy.Delta:G2}), above this node's maximum {max}; spent so far {PrivacyLedger.Epsilon(spent, policy.Delta):F3}");
-        return new Approved(config, minimumThreshold, rdp, after);
+        return new PrivacyCost(rdp, after, noiseMultiplier, clipNorm);
     }
 
     /// <summary>

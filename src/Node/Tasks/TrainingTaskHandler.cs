@@ -62,11 +62,13 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         var result = trainer.Train(train, globalParameters, request.Round);
         var update = result.Parameters;
         for (var i = 0; i < update.Length; i++) update[i] -= globalParameters[i];
-        if (approved.Rdp is { } cost)
+        Federation.Audit.AuditDpParameters? dpParameters = null;
+        if (approved.Cost is { } cost)
         {
             // The cost (DP-SGD's local steps, or the distributed noise) is booked before the update can leave the node.
-            privacy.Record(registration.Id, request, cost);
-            reply.EpsilonSpent = approved.EpsilonAfter;
+            privacy.Record(registration.Id, request, cost.Rdp);
+            reply.EpsilonSpent = cost.EpsilonAfter;
+            dpParameters = new Federation.Audit.AuditDpParameters(cost.NoiseMultiplier, cost.ClipNorm, cost.EpsilonAfter, options.Privacy.Delta);
         }
         byte[] encoded;
         if (approved.Config is { } dp)
@@ -85,9 +87,6 @@ public sealed class TrainingTaskHandler(LocalDataCatalog data, PlanStore plans, 
         EncodedUpdateReady?.Invoke(request, encoded);
         Array.Clear(update);
         reply.TrainLoss = result.TrainLoss;
-        var dpParameters = approved.NoiseMultiplier is { } z
-            ? new Federation.Audit.AuditDpParameters(z, approved.ClipNorm, approved.EpsilonAfter, options.Privacy.Delta)
-            : null;
         return new Outcome(reply, encoded, approved.MinimumThreshold, dpParameters);
     }
 

@@ -42,11 +42,18 @@ internal sealed class ResearcherHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ResearcherHost> StartAsync(Roster roster, int port, ResearcherOptions? options = null)
+    /// <summary>A slim host builder for a gRPC server on 127.0.0.1:<paramref name="port"/>, HTTP/2 only, logging warnings and worse.</summary>
+    public static WebApplicationBuilder LoopbackBuilder(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
+        return builder;
+    }
+
+    public static async Task<ResearcherHost> StartAsync(Roster roster, int port, ResearcherOptions? options = null)
+    {
+        var builder = LoopbackBuilder(port);
         builder.Services.AddFedBioMedResearcher(options ?? new ResearcherOptions(), roster);
         var app = builder.Build();
         app.MapFedBioMedResearcher();

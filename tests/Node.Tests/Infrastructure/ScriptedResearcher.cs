@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using FedBioMed.Federation.Wire;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FedBioMed.Node.Tests.Infrastructure;
 
@@ -30,9 +26,7 @@ internal sealed class ScriptedResearcher : FederationService.FederationServiceBa
     {
         var researcher = new ScriptedResearcher { AfterHello = afterHello };
         var port = ResearcherHost.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
+        var builder = ResearcherHost.LoopbackBuilder(port);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(researcher);
         researcher._app = builder.Build();

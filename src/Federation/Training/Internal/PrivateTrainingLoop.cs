@@ -14,12 +14,7 @@ internal static class PrivateTrainingLoop
 {
     internal readonly record struct Outcome(int Steps, long SamplesProcessed, double SamplingRate);
 
-    public static int StepCount(TrainingPlan plan, int count)
-    {
-        int batchSize = Math.Min(plan.BatchSize, count);
-        long steps = plan.LocalSteps ?? ((long)plan.LocalEpochs!.Value * count + batchSize - 1) / batchSize;
-        return checked((int)steps);
-    }
+    public static int StepCount(TrainingPlan plan, int count) => checked((int)plan.DpSgdSchedule(count).Steps);
 
     /// <remarks>
     /// Validation of the plan is the caller's job; tests pass z = 0 here to see clipping alone.
