@@ -32,7 +32,6 @@ public sealed class NodeConnection(
     private AuditDpParameters? _secAggDp;
     private string _secAggTask = AuditTasks.Train;
     private (string Experiment, long Round, string? Session)? _auditedRound; // the last round this node sent its input to (session: SecAgg's, null without)
-    private IReadOnlyList<string> _survivorsSeen = [];
 
     /// <summary>Raised when the researcher has admitted the node and its trail is open (for tests and the demo).</summary>
     public event Action? Ready;
@@ -157,9 +156,8 @@ public sealed class NodeConnection(
                 if (_audit is not null && outcome.Completed && _auditedRound is { } audited && (audited.Experiment, audited.Round) == (outcome.ExperimentId, outcome.Round)
                     && outcome.Survivors.Contains(identity.Id))
                 {
-                    // What the researcher told this node the round produced: its model hash and survivors.
-                    _audit.Received(outcome.ExperimentId, outcome.Round, audited.Session, AuditMessageTypes.GlobalModel, outcome.GlobalModelSha256, options.ResearcherId);
-                    _audit.RoundResult(outcome.ExperimentId, outcome.Round, audited.Session, outcome.GlobalModelSha256, [.. outcome.Survivors]);
+                    // What the researcher told this node the round produced (the GlobalModel message): its model hash and survivors.
+                    _audit.RoundResult(outcome.ExperimentId, outcome.Round, audited.Session, outcome.GlobalModelSha256, [.. outcome.Survivors], from: options.ResearcherId);
                 }
                 if (_secAgg is not null && _secAggRound == (outcome.ExperimentId, outcome.Round))
                 {
@@ -268,21 +266,9 @@ public sealed class NodeConnection(
         }
         if (_audit is not null)
         {
-            _audit.Received(message, options.ResearcherId);
-            switch (message)
-            {
-                case RoundStart start:
-                    _audit.RoundStart(start.Config, _secAggDp, _secAggTask);
-                    _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
-                    break;
-                case SurvivorSet set:
-                    _survivorsSeen = set.Survivors;
-                    _audit.SurvivorsSeen(set.Header, set.Survivors);
-                    break;
-                case UnmaskRequest request:
-                    _audit.UnmaskRequested(request, identity.Id);
-                    break;
-            }
+            // A round start, survivor set or unmask request is recorded as that stage (round.start with the DP this node applies).
+            _audit.Received(message, options.ResearcherId, dp: _secAggDp, task: _secAggTask);
+            if (message is RoundStart) _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
         }
         ClientMessage reply;
         try
@@ -315,23 +301,9 @@ public sealed class NodeConnection(
         else
         {
             var wire = SecAggWireMapper.ToWire(reply);
-            // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends.
-            if (_audit is not null)
-            {
-                _audit.Sent(reply, options.ResearcherId);
-                switch (reply)
-                {
-                    case KeyAdvertisement ad:
-                        _audit.KeysAdvertised(ad.Header, 1, ad);
-                        break;
-                    case ConsistencySignature signature:
-                        _audit.ConsistencySigned(signature.Header, _survivorsSeen);
-                        break;
-                    case UnmaskResponse response:
-                        _audit.UnmaskRevealed(response);
-                        break;
-                }
-            }
+            // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
+            // its advertisement, consistency signature and unmask response are recorded as those stages.
+            _audit?.Sent(reply, options.ResearcherId);
             await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
             FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
         }

@@ -8,18 +8,21 @@ namespace FedBioMed.Federation.Audit;
 /// <item><term>trail.start</term><description>first record of every trail: <c>public_key</c> (hex Ed25519), <c>run</c>, <c>role</c> (researcher|node), <c>format</c>.</description></item>
 /// <item><term>policy</term><description>a node's privacy policy (not bound to a round): <c>min_threshold</c>, <c>min_cohort_size</c>, <c>max_epsilon</c>, <c>min_noise_multiplier</c>, <c>require_secagg</c>, <c>require_dp</c>, <c>allow_feature_statistics</c> (each optional).</description></item>
 /// <item><term>round.start</term><description>rank 0. The round's parameters as this participant holds them: <c>task</c> (<see cref="AuditTasks"/>), <c>secagg</c>, <c>config_sha256</c> (with SecAgg the configuration digest of protocol §6.1, and <c>threshold</c>, <c>degree</c>, <c>vector_length</c>; without, the training request's digest, <see cref="AuditDigest.TrainingRequest"/>), <c>cohort</c> (list), <c>cohort_size</c>, <c>word_bits</c>, optional <c>dp.noise_multiplier</c>, <c>dp.clip_norm</c>, <c>dp.epsilon</c>, <c>dp.delta</c>.</description></item>
-/// <item><term>keys.advertised</term><description>rank 1. Node: it sent its signed key advertisement (<c>sha256</c>). Researcher: it relayed the advertisements (<c>count</c>).</description></item>
-/// <item><term>message.sent</term><description>unranked. <c>type</c>, <c>sha256</c> (<see cref="AuditDigest"/>), <c>from</c>, <c>to</c>, optional <c>bytes</c>; a node's advertisement, shares and consistency signature add <c>authored</c> ("receiver:sha256" list, "*" for every holder).</description></item>
-/// <item><term>message.received</term><description>unranked. Same attrs as message.sent; a relay (AdvertisedKeys, ForwardedShares, UnmaskRequest) adds <c>relayed</c> ("author:sha256" list of the items it carries).</description></item>
-/// <item><term>survivors.seen</term><description>rank 2. The survivor set announced (researcher) or shown (node): <c>survivors</c> (list), <c>survivors_sha256</c>.</description></item>
-/// <item><term>consistency.signed</term><description>rank 3. A node signed a survivor set: <c>survivors_sha256</c>.</description></item>
-/// <item><term>unmask.requested</term><description>rank 4. Shares asked of <c>node</c>: <c>requests</c> ("owner:kind" list), <c>survivors</c>, <c>survivors_sha256</c>.</description></item>
-/// <item><term>unmask.revealed</term><description>rank 5. Shares <c>node</c> revealed: <c>revealed</c> ("owner:kind" list).</description></item>
+/// <item><term>keys.advertised</term><description>rank 1. Node: its KeyAdvertisement as sent. Researcher: it relayed the advertisements (<c>count</c>).</description></item>
+/// <item><term>message.sent</term><description>unranked. <c>type</c>, <c>sha256</c> (<see cref="AuditDigest"/>), <c>from</c> (the writer), <c>to</c> (a list: a message sent alike to several recipients is one record), optional <c>bytes</c>; a node's advertisement, shares and consistency signature add <c>authored</c> ("receiver:sha256" list, "*" for every holder).</description></item>
+/// <item><term>message.received</term><description>unranked. Same attrs as message.sent (<c>to</c>: the writer); a relay (AdvertisedKeys, ForwardedShares, UnmaskRequest) adds <c>relayed</c> ("author:sha256" list of the items it carries).</description></item>
+/// <item><term>survivors.seen</term><description>rank 2. The SurvivorSet announced (researcher) or shown (node): <c>survivors</c> (list), <c>survivors_sha256</c>.</description></item>
+/// <item><term>consistency.signed</term><description>rank 3. A node's ConsistencySignature as sent (it signs the set its survivors.seen shows).</description></item>
+/// <item><term>unmask.requested</term><description>rank 4. The UnmaskRequest: shares asked of <c>node</c>, <c>requests</c> ("owner:kind" list), <c>survivors_sha256</c>, and on the node <c>survivors</c>.</description></item>
+/// <item><term>unmask.revealed</term><description>rank 5. The UnmaskResponse: shares <c>node</c> revealed, <c>revealed</c> ("owner:kind" list).</description></item>
 /// <item><term>refused</term><description>terminal for the round. <c>reason</c>, <c>message</c>.</description></item>
 /// <item><term>round.aborted</term><description>terminal for the round (researcher). <c>reason</c>.</description></item>
-/// <item><term>round.result</term><description>rank 6, terminal. <c>model_sha256</c>, optional <c>survivors</c>, <c>survivors_sha256</c>, <c>dropped</c>.</description></item>
+/// <item><term>round.result</term><description>rank 6, terminal. <c>model_sha256</c>, optional <c>survivors</c>, <c>survivors_sha256</c>, <c>dropped</c>; on a node also the GlobalModel message it received.</description></item>
 /// <item><term>dp.spent</term><description>unranked. Privacy spent so far: <c>epsilon</c>, <c>delta</c>.</description></item>
 /// </list>
+/// A stage record that is also a protocol message (round.start, keys.advertised, survivors.seen, consistency.signed,
+/// unmask.requested, unmask.revealed, a node's round.result; <see cref="AuditRecorder.StageOf"/>) carries that message's
+/// attributes too (<c>type</c>, <c>sha256</c>, <c>from</c>, <c>to</c>, …): sent when <c>from</c> is the writer, received otherwise.
 /// Lists are comma-separated with <c>%</c>, <c>,</c> and <c>:</c> percent-escaped in ids (<see cref="AuditLists"/>);
 /// share kinds are <c>SelfMaskSeed</c> and <c>MaskingKey</c>.
 /// </summary>

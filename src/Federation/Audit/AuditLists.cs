@@ -22,6 +22,13 @@ public static class AuditLists
         return Done(list);
     }
 
+    /// <summary>A list of one id: the id itself unless it holds a character lists escape.</summary>
+    public static string Single(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.AsSpan().IndexOfAny('%', ',', ':') < 0 ? id : Join([id]);
+    }
+
     public static IReadOnlyList<string> Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(Unescape).ToArray();
 

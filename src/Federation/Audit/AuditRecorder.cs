@@ -7,7 +7,8 @@ namespace FedBioMed.Federation.Audit;
 /// <summary>
 /// What a node or the researcher calls at each protocol step: turns protocol objects into audit events
 /// (ids, counts and digests only) and hands them to a sink. Call <c>Received</c> before handling a
-/// message and <c>Sent</c> after producing one; the stage events after the matching message.
+/// message and <c>Sent</c> after producing one. A message that marks a protocol stage (<see cref="StageOf"/>) is
+/// recorded once, as that stage's event carrying the message's attributes: one record where format 2 wrote two.
 /// </summary>
 public sealed class AuditRecorder(IAuditSink sink)
 {
@@ -32,13 +33,21 @@ public sealed class AuditRecorder(IAuditSink sink)
         Emit(AuditEvents.Policy, null, null, null, attrs);
     }
 
-    /// <summary>A secure-aggregation round's parameters, as this participant holds them.</summary>
+    /// <summary>
+    /// A secure-aggregation round's parameters, as this participant holds them, without a message: the researcher's
+    /// when its round start reached no node. A round start sent or received is recorded by <c>Sent</c> or <c>Received</c>.
+    /// </summary>
     /// <param name="config">The SecAgg+ configuration of the round.</param>
     /// <param name="dp">The DP parameters the node applies (a node's own record), or null.</param>
     /// <param name="task">What the round aggregates (<see cref="AuditTasks"/>).</param>
     public void RoundStart(SecAggConfig config, AuditDpParameters? dp = null, string task = AuditTasks.Train)
     {
         ArgumentNullException.ThrowIfNull(config);
+        Append(AuditEvents.RoundStart, config.Header, RoundStartAttrs(config, dp, task));
+    }
+
+    private static Dictionary<string, string> RoundStartAttrs(SecAggConfig config, AuditDpParameters? dp, string task)
+    {
         var attrs = CohortAttrs(config.Cohort, dp);
         attrs[AuditAttrs.Task] = task;
         attrs[AuditAttrs.SecAgg] = Bool(true);
@@ -47,7 +56,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         attrs[AuditAttrs.Degree] = Int(config.NeighbourDegree);
         attrs[AuditAttrs.WordBits] = Int(config.WordBits);
         attrs[AuditAttrs.VectorLength] = Int(config.VectorLength);
-        Append(AuditEvents.RoundStart, config.Header, attrs);
+        return attrs;
     }
 
     /// <summary>
@@ -81,56 +90,87 @@ public sealed class AuditRecorder(IAuditSink sink)
         Emit(AuditEvents.RoundStart, experimentId, round, null, attrs);
     }
 
-    /// <summary>A protocol message this participant sent; a node's advertisement, shares or signature lists the items the server may relay (<c>authored</c>).</summary>
+    /// <summary>
+    /// A protocol message this participant sent. A message that marks a protocol stage is that stage's record, carrying
+    /// the message too (<see cref="StageOf"/>); a node's advertisement, shares or signature lists the items the server may
+    /// relay (<c>authored</c>).
+    /// </summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(AuditEvents.MessageSent, message, ParticipantId, to, bytes);
+        Message(message, sent: true, ParticipantId, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
-    /// <summary>A protocol message this participant received; a relay (advertisements, forwarded shares, unmask request) lists the items it carries and their authors (<c>relayed</c>).</summary>
-    public void Received(SecAggMessage message, string from, long? bytes = null) =>
-        Message(AuditEvents.MessageReceived, message, from, ParticipantId, bytes);
+    /// <summary>
+    /// The messages the researcher sent in one step of a round, one per recipient: one record per distinct message
+    /// (by digest) naming all its recipients (<c>to</c> is a list), so a broadcast is one record and not one per node.
+    /// An unmask request stays one record per node: its <c>unmask.requested</c> stage is per node.
+    /// </summary>
+    /// <param name="sent">Each message with its recipient, in the order sent.</param>
+    /// <param name="task">What the round aggregates, for a <c>round.start</c> (<see cref="AuditTasks"/>).</param>
+    public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        var groups = new List<(SecAggMessage Message, List<string> To)>();
+        var bySha256 = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (message, to) in sent)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            if (message is not UnmaskRequest && bySha256.TryGetValue(Digest(message), out var index))
+            {
+                groups[index].To.Add(to);
+                continue;
+            }
+            if (message is not UnmaskRequest) bySha256[Digest(message)] = groups.Count;
+            groups.Add((message, [to]));
+        }
+        foreach (var (message, to) in groups) Message(message, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task);
+    }
+
+    /// <summary>
+    /// A protocol message this participant received. A message that marks a protocol stage is that stage's record,
+    /// carrying the message too (<see cref="StageOf"/>); a relay (advertisements, forwarded shares, unmask request) lists
+    /// the items it carries and their authors (<c>relayed</c>).
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="from">Who sent it.</param>
+    /// <param name="bytes">Its size on the wire, when known.</param>
+    /// <param name="dp">For a node's <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: the DP parameters it applies.</param>
+    /// <param name="task">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: what the round aggregates (<see cref="AuditTasks"/>).</param>
+    public void Received(SecAggMessage message, string from, long? bytes = null, AuditDpParameters? dp = null, string task = AuditTasks.Train) =>
+        Message(message, sent: false, from, AuditLists.Single(ParticipantId), bytes, dp, task);
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
-        Message(AuditEvents.MessageSent, experimentId, round, session, type, sha256, ParticipantId, to, bytes);
+        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, ParticipantId, AuditLists.Single(to), bytes));
+
+    /// <summary>Any other message sent alike to several recipients (a training request, a global model): one record, <c>to</c> lists them.</summary>
+    public void Sent(string experimentId, long round, string? session, string type, string sha256, IReadOnlyList<string> to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        if (to.Count > 0) Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, ParticipantId, AuditLists.Join(to), bytes: null));
+    }
 
     public void Received(string experimentId, long round, string? session, string type, string sha256, string from, long? bytes = null) =>
-        Message(AuditEvents.MessageReceived, experimentId, round, session, type, sha256, from, ParticipantId, bytes);
+        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, sha256, from, AuditLists.Single(ParticipantId), bytes));
 
-    /// <summary>Node: with its advertisement, before it leaves. Researcher: after relaying <paramref name="count"/> advertisements.</summary>
-    public void KeysAdvertised(RoundHeader header, int count, KeyAdvertisement? own = null)
+    /// <summary>The researcher relayed <paramref name="count"/> advertisements (a node's <c>keys.advertised</c> is its sent advertisement).</summary>
+    public void KeysAdvertised(RoundHeader header, int count) =>
+        Append(AuditEvents.KeysAdvertised, header, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) });
+
+    /// <summary>
+    /// The stage a protocol message marks, as seen from its sender (<paramref name="sent"/>) or its receiver, or null
+    /// when it marks none: a round start (either side) starts the round, a survivor set, an unmask request and an unmask
+    /// response are those stages on both sides, and a node's own advertisement and consistency signature are its
+    /// <c>keys.advertised</c> and <c>consistency.signed</c>.
+    /// </summary>
+    public static string? StageOf(SecAggMessage message, bool sent) => message switch
     {
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) };
-        if (own is not null) attrs[AuditAttrs.Sha256] = Digest(own);
-        Append(AuditEvents.KeysAdvertised, header, attrs);
-    }
-
-    /// <summary>The survivor set announced (researcher) or shown (node).</summary>
-    public void SurvivorsSeen(RoundHeader header, IReadOnlyList<string> survivors) =>
-        Append(AuditEvents.SurvivorsSeen, header, SurvivorAttrs(survivors));
-
-    public void ConsistencySigned(RoundHeader header, IReadOnlyList<string> survivors) =>
-        Append(AuditEvents.ConsistencySigned, header, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) });
-
-    /// <summary>The shares asked of <paramref name="node"/> (a node records its own id; the researcher the recipient's).</summary>
-    public void UnmaskRequested(UnmaskRequest request, string node)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
-        var attrs = node == ParticipantId ? SurvivorAttrs(request.Survivors) : SurvivorDigest(request.Survivors);
-        attrs[AuditAttrs.Node] = node;
-        attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
-        Append(AuditEvents.UnmaskRequested, request.Header, attrs);
-    }
-
-    public void UnmaskRevealed(UnmaskResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        Append(AuditEvents.UnmaskRevealed, response.Header, new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AuditAttrs.Node] = response.Sender,
-            [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, s.Kind.ToString()))),
-        });
-    }
+        Aggregation.SecureAggregation.Messages.RoundStart => AuditEvents.RoundStart,
+        SurvivorSet => AuditEvents.SurvivorsSeen,
+        UnmaskRequest => AuditEvents.UnmaskRequested,
+        UnmaskResponse => AuditEvents.UnmaskRevealed,
+        KeyAdvertisement when sent => AuditEvents.KeysAdvertised,
+        ConsistencySignature when sent => AuditEvents.ConsistencySigned,
+        _ => null,
+    };
 
     public void Refused(RoundHeader header, SecAggRefusedException refusal)
     {
@@ -151,13 +191,16 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <summary>
     /// The round's global model (its SHA-256), and, when known, who survived (the list only with
     /// <paramref name="dropped"/>, i.e. the researcher's full account; otherwise the digest) and who dropped.
+    /// A node passes <paramref name="from"/>: the record then also stands for the <see cref="AuditMessageTypes.GlobalModel"/>
+    /// message it received.
     /// </summary>
-    public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null)
+    public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null, string? from = null)
     {
         var attrs = survivors is null ? new Dictionary<string, string>(StringComparer.Ordinal)
             : dropped is null ? SurvivorDigest(survivors) : SurvivorAttrs(survivors);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
+        if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, from, AuditLists.Single(ParticipantId), bytes: null);
         Emit(AuditEvents.RoundResult, experimentId, round, session, attrs);
     }
 
@@ -179,8 +222,8 @@ public sealed class AuditRecorder(IAuditSink sink)
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
         Emit(@event, header.ExperimentId, header.Round, Session(header), attrs);
 
-    // The last message digested: a node records its advertisement as sent and then as its keys.advertised stage, and the
-    // researcher may hand the same message object to several recipients. Swapped whole, so concurrent callers are safe.
+    // The last message digested: the researcher may hand the same message object to several recipients. Swapped whole,
+    // so concurrent callers are safe.
     private Digested? _lastDigested;
 
     private sealed record Digested(SecAggMessage Message, string Sha256);
@@ -193,34 +236,62 @@ public sealed class AuditRecorder(IAuditSink sink)
         return sha256;
     }
 
-    private void Message(string @event, SecAggMessage message, string from, string to, long? bytes)
+    private void Message(SecAggMessage message, bool sent, string from, string to, long? bytes, AuditDpParameters? dp, string task)
     {
         ArgumentNullException.ThrowIfNull(message);
         var sha256 = Digest(message);
+        var stage = StageOf(message, sent);
+        var attrs = stage is null ? new Dictionary<string, string>(7, StringComparer.Ordinal) : StageAttrs(message, sent, to, dp, task);
         // The item lists are the author's and the final receiver's evidence (AuditEvents): a node's message as sent lists what
         // the server may relay, a relay as received lists what it carried. The server's own copies of them would add its
         // word to the digest it already records, and cost it a digest per item per recipient.
-        var authored = @event == AuditEvents.MessageSent ? AuditDigest.AuthoredItems(message, sha256) : null;
-        var relayed = @event == AuditEvents.MessageReceived ? AuditDigest.RelayedItems(message) : null;
-        Append(@event, message.Header, MessageAttrs(message.GetType().Name, sha256, from, to, bytes,
-            authored is null ? null : AuditLists.JoinPairs(authored), relayed is null ? null : AuditLists.JoinPairs(relayed)));
+        if ((sent ? AuditDigest.AuthoredItems(message, sha256) : AuditDigest.RelayedItems(message)) is { } items)
+            attrs[sent ? AuditAttrs.Authored : AuditAttrs.Relayed] = AuditLists.JoinPairs(items);
+        AddMessage(attrs, message.GetType().Name, sha256, from, to, bytes);
+        Append(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), message.Header, attrs);
     }
 
-    private void Message(string @event, string experimentId, long round, string? session, string type, string sha256, string from, string to, long? bytes) =>
-        Emit(@event, experimentId, round, session, MessageAttrs(type, sha256, from, to, bytes));
-
-    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes, string? authored = null, string? relayed = null)
+    /// <summary>The attributes of the stage <paramref name="message"/> marks (<see cref="StageOf"/>); <paramref name="to"/> is the recipient list (<see cref="AuditLists"/>).</summary>
+    private Dictionary<string, string> StageAttrs(SecAggMessage message, bool sent, string to, AuditDpParameters? dp, string task)
     {
-        // Added in key order, so that the trail writer finds them sorted; sized for all of them, so it never grows.
-        var attrs = new Dictionary<string, string>(7, StringComparer.Ordinal);
-        if (authored is not null) attrs[AuditAttrs.Authored] = authored;
+        switch (message)
+        {
+            case Aggregation.SecureAggregation.Messages.RoundStart start:
+                return RoundStartAttrs(start.Config, dp, task);
+            case SurvivorSet set:
+                return SurvivorAttrs(set.Survivors);
+            case UnmaskRequest request:
+                // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
+                var attrs = sent ? SurvivorDigest(request.Survivors) : SurvivorAttrs(request.Survivors);
+                attrs[AuditAttrs.Node] = !sent ? ParticipantId : to.Contains('%', StringComparison.Ordinal) ? AuditLists.Split(to)[0] : to;
+                attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
+                return attrs;
+            case UnmaskResponse response:
+                return new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [AuditAttrs.Node] = response.Sender,
+                    [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, s.Kind.ToString()))),
+                };
+            default:
+                return new Dictionary<string, string>(7, StringComparer.Ordinal);
+        }
+    }
+
+    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
+    {
+        var attrs = new Dictionary<string, string>(5, StringComparer.Ordinal);
+        AddMessage(attrs, type, sha256, from, to, bytes);
+        return attrs;
+    }
+
+    // Added in key order, so that the trail writer finds a plain message's attributes sorted. `to` is a list (AuditLists), `from` one id.
+    private static void AddMessage(Dictionary<string, string> attrs, string type, string sha256, string from, string to, long? bytes)
+    {
         if (bytes is { } b) attrs[AuditAttrs.Bytes] = b.ToString(CultureInfo.InvariantCulture);
         attrs[AuditAttrs.From] = from;
-        if (relayed is not null) attrs[AuditAttrs.Relayed] = relayed;
         attrs[AuditAttrs.Sha256] = sha256;
         attrs[AuditAttrs.To] = to;
         attrs[AuditAttrs.Type] = type;
-        return attrs;
     }
 
     private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp)

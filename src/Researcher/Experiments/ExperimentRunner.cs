@@ -281,13 +281,15 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             ExperimentId = experimentId, Round = round, Completed = abortReason is null && hash is not null, GlobalModelSha256 = hash ?? "",
             Survivors = { survivors }, AbortReason = abortReason ?? "",
         };
+        var told = new List<string>(selected.Count);
         foreach (var node in selected)
         {
             if (registry.Find(node) is { } nodeSession
                 && await nodeSession.SendAsync(new ResearcherEnvelope { RoundOutcome = outcome }, cancellationToken).ConfigureAwait(false)
                 && hash is not null && survivors.Contains(node, StringComparer.Ordinal))
-                _audit?.Sent(experimentId, round, session, AuditMessageTypes.GlobalModel, hash, node);
+                told.Add(node);
         }
+        if (hash is not null) _audit?.Sent(experimentId, round, session, AuditMessageTypes.GlobalModel, hash, told); // one record for all
     }
 
     private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, CancellationToken cancellationToken)

@@ -49,35 +49,24 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
         var header = _server.Config.Header;
         using var roundSpan = FederationTelemetry.StartRound(header.ExperimentId, header.Round, _server.Config.Cohort.Count, _server.Config.Threshold, header.SessionId);
         var start = _server.Start();
-        Audit?.RoundStart(_server.Config, task: AuditTask);
         var outgoing = _server.Config.Cohort.ToDictionary(id => id, Aggregation.SecureAggregation.Messages.ServerMessage (_) => start, StringComparer.Ordinal);
         while (true)
         {
             using var stageSpan = FederationTelemetry.Stage(_server.Stage, header);
-            if (Audit is not null && outgoing.Count > 0)
-            {
-                switch (outgoing.Values.First())
-                {
-                    case AdvertisedKeys:
-                        Audit.KeysAdvertised(header, outgoing.Count);
-                        break;
-                    case SurvivorSet announced:
-                        Audit.SurvivorsSeen(header, announced.Survivors);
-                        break;
-                }
-            }
+            if (Audit is not null && outgoing.Values.FirstOrDefault() is AdvertisedKeys) Audit.KeysAdvertised(header, outgoing.Count);
+            var delivered = Audit is null ? null : new List<(SecAggMessage, string)>(outgoing.Count);
             foreach (var (nodeId, message) in outgoing)
             {
                 if (_registry.Find(nodeId) is not { } session) continue;
                 var wire = SecAggWireMapper.ToWire(message);
                 if (!await session.SendAsync(wire, cancellationToken).ConfigureAwait(false)) continue;
                 FederationTelemetry.BytesSent(wire.CalculateSize(), message.GetType().Name);
-                if (Audit is not null)
-                {
-                    if (message is UnmaskRequest request) Audit.UnmaskRequested(request, nodeId);
-                    Audit.Sent(message, nodeId);
-                }
+                delivered?.Add((message, nodeId));
             }
+            // Recorded once sent, before any reply is read: a message sent alike to several nodes (round start, survivor set) is one
+            // record naming them, a round start or survivor set its stage too. A round start that reached no node still starts the round.
+            if (Audit is not null && delivered!.Count == 0 && ReferenceEquals(outgoing.Values.FirstOrDefault(), start)) Audit.RoundStart(_server.Config, task: AuditTask);
+            else Audit?.Sent(delivered!, AuditTask);
             await CollectAsync(stageTimeout, cancellationToken).ConfigureAwait(false);
             ServerStep step;
             lock (_lock)
@@ -132,11 +121,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
             FederationTelemetry.BytesReceived(envelope.CalculateSize(), message.GetType().Name);
             lock (_lock)
             {
-                if (Audit is not null)
-                {
-                    Audit.Received(message, inbound.NodeId);
-                    if (message is UnmaskResponse response) Audit.UnmaskRevealed(response);
-                }
+                Audit?.Received(message, inbound.NodeId); // an unmask response is its unmask.revealed record
                 try
                 {
                     _server.Receive(message);

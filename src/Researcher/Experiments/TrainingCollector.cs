@@ -31,6 +31,7 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
         var plain = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         var assemblers = new Dictionary<string, PayloadAssembler>(StringComparer.Ordinal);
+        var requested = new List<string>(nodes.Count);
         foreach (var nodeId in nodes)
         {
             var session = registry.Find(nodeId);
@@ -40,10 +41,12 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
                 foreach (var chunk in PayloadChunker.Split(request.ModelTransferId, PayloadKind.GlobalModel, model))
                     sent &= await session!.SendAsync(new ResearcherEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                 sent &= await session!.SendAsync(new ResearcherEnvelope { TrainingRequest = request }, cancellationToken).ConfigureAwait(false);
-                if (sent) audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingRequest, requestSha256!, nodeId);
             }
-            if (!sent) failed[nodeId] = "disconnected";
+            if (sent) requested.Add(nodeId);
+            else failed[nodeId] = "disconnected";
         }
+        // One record for the one request every node got (before any reply is read).
+        audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingRequest, requestSha256!, requested);
 
         bool Done(string id) => failed.ContainsKey(id) || (ready.ContainsKey(id) && (!expectPlainUpdates || plain.ContainsKey(id)));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

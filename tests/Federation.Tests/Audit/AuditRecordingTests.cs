@@ -72,13 +72,59 @@ public sealed class AuditRecordingTests
         }
     }
 
+    [Fact]
+    public void StageMessages_AreTheirStagesRecord_AndABroadcastIsOneRecordNamingItsRecipients()
+    {
+        using var round = new AuditedRound(3);
+        Assert.True(round.Run(round.Config()).Completed);
+        round.CloseTrails();
+        var nodes = AuditLists.Join(round.Sim.NodeIds);
+
+        var researcher = Records(round.TrailOf(AuditedRound.ResearcherId));
+        var start = Assert.Single(researcher, r => r.Event == AuditEvents.RoundStart);
+        Assert.Equal(("RoundStart", nodes), (start.Attrs[AuditAttrs.Type], start.Attrs[AuditAttrs.To]));
+        var survivors = Assert.Single(researcher, r => r.Event == AuditEvents.SurvivorsSeen);
+        Assert.Equal(("SurvivorSet", nodes), (survivors.Attrs[AuditAttrs.Type], survivors.Attrs[AuditAttrs.To]));
+        Assert.Equal(3, researcher.Count(r => r.Event == AuditEvents.UnmaskRequested && r.Attrs[AuditAttrs.Type] == "UnmaskRequest" && r.Attrs[AuditAttrs.To] == r.Attrs[AuditAttrs.Node]));
+        Assert.Equal(3, researcher.Count(r => r.Event == AuditEvents.UnmaskRevealed && r.Attrs[AuditAttrs.Type] == "UnmaskResponse"));
+        Assert.DoesNotContain(researcher, r => r.Event is AuditEvents.MessageSent or AuditEvents.MessageReceived
+            && r.Attrs[AuditAttrs.Type] is "RoundStart" or "SurvivorSet" or "UnmaskRequest" or "UnmaskResponse");
+
+        foreach (var node in round.Sim.NodeIds)
+        {
+            var records = Records(round.TrailOf(node));
+            // Each stage is one record that is also its message, and no message of those types is written apart from its stage.
+            foreach (var (stage, type) in new[]
+            {
+                (AuditEvents.RoundStart, "RoundStart"), (AuditEvents.KeysAdvertised, "KeyAdvertisement"), (AuditEvents.SurvivorsSeen, "SurvivorSet"),
+                (AuditEvents.ConsistencySigned, "ConsistencySignature"), (AuditEvents.UnmaskRequested, "UnmaskRequest"), (AuditEvents.UnmaskRevealed, "UnmaskResponse"),
+                (AuditEvents.RoundResult, "GlobalModel"),
+            })
+            {
+                var record = Assert.Single(records, r => r.Event == stage);
+                Assert.Equal(type, record.Attrs[AuditAttrs.Type]);
+                Assert.Equal(record.Attrs[AuditAttrs.From] == node ? AuditedRound.ResearcherId : node, record.Attrs[AuditAttrs.To]);
+                Assert.DoesNotContain(records, r => r.Event is AuditEvents.MessageSent or AuditEvents.MessageReceived && r.Attrs[AuditAttrs.Type] == type);
+            }
+        }
+    }
+
+    private sealed record Entry(string Event, Dictionary<string, string> Attrs);
+
+    private static List<Entry> Records(string trail) =>
+        File.ReadLines(trail).Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(r => new Entry(r.GetProperty("event").GetString()!,
+                r.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)))
+            .ToList();
+
     private sealed record Message(bool Sent, string Type, Dictionary<string, string> Attrs);
 
+    // Every record that carries a message (message.sent and .received, and stage records that are a message too); sent when its writer is the sender.
     private static List<Message> Messages(string trail) =>
         File.ReadLines(trail).Select(line => JsonDocument.Parse(line).RootElement)
-            .Where(r => r.GetProperty("event").GetString() is AuditEvents.MessageSent or AuditEvents.MessageReceived)
+            .Where(r => r.GetProperty("attrs").TryGetProperty(AuditAttrs.Type, out _))
             .Select(r => new Message(
-                r.GetProperty("event").GetString() == AuditEvents.MessageSent,
+                r.GetProperty("attrs").GetProperty(AuditAttrs.From).GetString() == r.GetProperty("participant").GetString(),
                 r.GetProperty("attrs").GetProperty(AuditAttrs.Type).GetString()!,
                 r.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)))
             .ToList();

@@ -19,7 +19,6 @@ internal sealed class AuditedRound : IDisposable
     private readonly TempDirectory? _ownDirectory;
     private readonly Dictionary<string, AuditTrailWriter> _writers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuditRecorder> _recorders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<string>> _survivorsSeen = new(StringComparer.Ordinal);
 
     public AuditedRound(int nodes, string runId = "run-1", string? directory = null, AuditPolicy? policy = null)
     {
@@ -65,74 +64,44 @@ internal sealed class AuditedRound : IDisposable
     {
         faults ??= new SimulationOptions();
         var researcher = _recorders[ResearcherId];
-        researcher.RoundStart(config);
+        // As RemoteSecAggRound records: a stage's messages once sent (a broadcast as one record), then what came back.
+        var sent = new List<(SecAggMessage Message, string To)>();
+        var received = new List<ClientMessage>();
+        void Flush()
+        {
+            if (sent.Count > 0) researcher.Sent(sent);
+            foreach (var reply in received) researcher.Received(reply, reply.Sender);
+            sent.Clear();
+            received.Clear();
+        }
         var options = faults with
         {
             TamperStageMessages = (stage, messages) =>
             {
+                Flush();
                 var outgoing = faults.TamperStageMessages?.Invoke(stage, messages) ?? messages;
-                var header = config.Header;
-                if (stage == SecAggStage.ShareKeys) researcher.KeysAdvertised(header, outgoing.Count);
-                if (stage == SecAggStage.ConsistencyCheck && messages.Values.FirstOrDefault() is SurvivorSet announced) researcher.SurvivorsSeen(header, announced.Survivors);
+                if (stage == SecAggStage.ShareKeys) researcher.KeysAdvertised(config.Header, outgoing.Count);
                 return outgoing;
             },
             TamperServerMessage = (to, message) =>
             {
                 var delivered = faults.TamperServerMessage?.Invoke(to, message) ?? message;
-                if (delivered is UnmaskRequest request) researcher.UnmaskRequested(ResearcherRecordsUntampered ? (UnmaskRequest)message : request, to);
-                researcher.Sent(ResearcherRecordsUntampered ? message : delivered, to);
-                NodeReceived(to, delivered);
+                sent.Add((ResearcherRecordsUntampered ? message : delivered, to));
+                _recorders[to].Received(delivered, ResearcherId);
                 return delivered;
             },
             ObserveClientMessage = reply =>
             {
                 faults.ObserveClientMessage?.Invoke(reply);
-                NodeSent(reply);
-                researcher.Received(reply, reply.Sender);
-                if (reply is UnmaskResponse response) researcher.UnmaskRevealed(response);
+                _recorders[reply.Sender].Sent(reply, ResearcherId);
+                received.Add(reply);
             },
         };
         var inputs = Sim.NodeIds.ToDictionary(id => id, _ => new byte[config.VectorBytes], StringComparer.Ordinal);
         var outcome = Sim.Run(config, id => inputs[id], options);
+        Flush();
         Finish(config, outcome, faults);
         return outcome;
-    }
-
-    private void NodeReceived(string node, ServerMessage message)
-    {
-        var audit = _recorders[node];
-        audit.Received(message, ResearcherId);
-        switch (message)
-        {
-            case RoundStart start:
-                audit.RoundStart(start.Config);
-                break;
-            case SurvivorSet set:
-                _survivorsSeen[node] = set.Survivors;
-                audit.SurvivorsSeen(set.Header, set.Survivors);
-                break;
-            case UnmaskRequest request:
-                audit.UnmaskRequested(request, node);
-                break;
-        }
-    }
-
-    private void NodeSent(ClientMessage reply)
-    {
-        var audit = _recorders[reply.Sender];
-        audit.Sent(reply, ResearcherId);
-        switch (reply)
-        {
-            case KeyAdvertisement ad:
-                audit.KeysAdvertised(ad.Header, 1, ad);
-                break;
-            case ConsistencySignature signature:
-                audit.ConsistencySigned(signature.Header, _survivorsSeen[reply.Sender]);
-                break;
-            case UnmaskResponse response:
-                audit.UnmaskRevealed(response);
-                break;
-        }
     }
 
     private void Finish(SecAggConfig config, SimulationOutcome outcome, SimulationOptions faults)
@@ -148,14 +117,16 @@ internal sealed class AuditedRound : IDisposable
         }
         var model = AuditDigest.Bytes(result.Sum);
         researcher.RoundResult(header.ExperimentId, header.Round, session, model, result.Survivors, result.Dropped);
+        var told = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var node in config.Cohort)
         {
             if (outcome.Refusals.ContainsKey(node) || faults.DropAt.ContainsKey(node)) continue;
             var shown = ModelShownTo?.Invoke(node, model) ?? model;
-            researcher.Sent(header.ExperimentId, header.Round, session, "GlobalModel", shown, node);
-            _recorders[node].Received(header.ExperimentId, header.Round, session, "GlobalModel", shown, ResearcherId);
-            _recorders[node].RoundResult(header.ExperimentId, header.Round, session, shown, result.Survivors);
+            if (!told.TryGetValue(shown, out var nodes)) told[shown] = nodes = [];
+            nodes.Add(node);
+            _recorders[node].RoundResult(header.ExperimentId, header.Round, session, shown, result.Survivors, from: ResearcherId);
         }
+        foreach (var (shown, nodes) in told) researcher.Sent(header.ExperimentId, header.Round, session, "GlobalModel", shown, nodes);
     }
 
     private void Open(string id, NodeIdentity identity, string runId, string role)

@@ -27,7 +27,7 @@ public sealed class SplitKindsTests
                 var audit = new AuditRecorder(writer);
                 audit.RoundStart("exp", 1, ["h1", "h2", "h3", "victim"]);
                 var kind = identity.Id == "h3" ? ShareKind.MaskingKey : ShareKind.SelfMaskSeed;
-                audit.UnmaskRevealed(new UnmaskResponse(header, identity.Id, [new RevealedShare("victim", kind, 1, new byte[48])]));
+                audit.Sent(new UnmaskResponse(header, identity.Id, [new RevealedShare("victim", kind, 1, new byte[48])]), "researcher");
             }
             var finding = Assert.Single(AuditVerifier.Verify(holders.Select(h => dir.File(h + ".jsonl"))).Findings);
             Assert.Equal(AuditRules.SplitKinds, finding.Rule);

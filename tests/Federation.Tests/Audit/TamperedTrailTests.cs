@@ -45,7 +45,8 @@ public sealed class TamperedTrailTests : IDisposable
     [Fact]
     public void Verify_DeletedRecord_IsOneGapFinding()
     {
-        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.ConsistencySigned);
+        // A received message: a sent one's deletion would also leave the researcher's receipt of it unmatched (message.mismatch).
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.SurvivorsSeen);
         TrailEdits.Delete(NodeTrail, index);
 
         var finding = Only(Verify(), AuditRules.Gap);
@@ -132,12 +133,41 @@ public sealed class TamperedTrailTests : IDisposable
     public void Verify_RecordSignedWithAnotherKey_IsOneSignatureFinding()
     {
         using var intruder = NodeIdentity.Generate("intruder");
-        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.UnmaskRevealed);
+        var index = TrailEdits.IndexOf(NodeTrail, AuditEvents.UnmaskRequested); // received, as in Verify_DeletedRecord_IsOneGapFinding
         var lines = TrailEdits.Lines(NodeTrail);
         lines[index] = Resign(lines[index], intruder, l => l.Replace("SelfMaskSeed", "MaskingKey", StringComparison.Ordinal));
         TrailEdits.Write(NodeTrail, lines);
 
         Assert.Equal(index, Only(Verify(), AuditRules.Signature).Seq);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "b%,c" }, false)]
+    [InlineData(new[] { "a" }, true)]
+    public void Verify_OneRecordForAMessageSentToSeveral_MatchesEachRecipientsReceipt(string[] named, bool unmatched)
+    {
+        // One record stands for a message sent alike to several nodes; a node it does not name has a receipt without a send.
+        using var dir = new TempDirectory();
+        using var researcher = NodeIdentity.Generate("researcher");
+        using var a = NodeIdentity.Generate("a");
+        using var bc = NodeIdentity.Generate("b%,c");
+        using (var writer = new AuditTrailWriter(dir.File("researcher.jsonl"), "researcher", researcher.Sign, researcher.PublicKey, "run", new StepClock(), new AuditTrailOptions { Role = AuditRoles.Researcher }))
+            new AuditRecorder(writer).Sent("exp", 1, null, AuditMessageTypes.TrainingRequest, "ab12", named);
+        foreach (var node in new[] { a, bc })
+        {
+            using var writer = new AuditTrailWriter(dir.File(node.Id.Length + ".jsonl"), node.Id, node.Sign, node.PublicKey, "run", new StepClock());
+            new AuditRecorder(writer).Received("exp", 1, null, AuditMessageTypes.TrainingRequest, "ab12", "researcher");
+        }
+
+        var report = AuditVerifier.Verify([dir.File("researcher.jsonl"), dir.File("1.jsonl"), dir.File("4.jsonl")]);
+        if (!unmatched)
+        {
+            Assert.Empty(report.Findings);
+            return;
+        }
+        var finding = Only(report, AuditRules.Message);
+        Assert.Equal(dir.File("4.jsonl"), finding.TrailFile);
+        Assert.Contains("'b%,c' received TrainingRequest from 'researcher'", finding.Message);
     }
 
     [Fact]

@@ -48,6 +48,9 @@ internal static class ChainCheck
         if (file.TornLineNumber is { } torn)
             Report(AuditRules.Torn, null, $"line {torn} is incomplete (no newline): the writer stopped in the middle of a record");
         trail.Valid.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        var records = trail.Valid.ToArray();
+        trail.Valid.Clear();
+        foreach (var record in records) RecordViews.Add(trail.Valid, record, trail.IsResearcher);
         return trail;
     }
 

@@ -17,7 +17,7 @@ internal sealed class CheckedTrail(TrailFile file)
 
     public byte[]? PublicKey { get; set; }
 
-    /// <summary>Signature-valid records in seq order, header included.</summary>
+    /// <summary>Signature-valid records in seq order, header included, as the checks read them (<see cref="RecordViews"/>).</summary>
     public List<AuditRecord> Valid { get; } = [];
 
     /// <summary>False when the whole trail is set aside (other run, roster mismatch, duplicate).</summary>

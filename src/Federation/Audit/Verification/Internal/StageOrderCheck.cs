@@ -5,7 +5,8 @@ namespace FedBioMed.Federation.Audit.Verification.Internal;
 /// going backwards, no protocol step (keys, signatures, reveals) after the participant refused, and
 /// rounds of one experiment started in increasing order, with no protocol message of an earlier round
 /// arriving once a later one started (a replay). The researcher talks to every node at once, so
-/// its per-node events (those with a <c>node</c> attribute) are ordered per node, after its round.start.
+/// its per-node events (those with a <c>node</c> attribute, its round start to each node included) are ordered per node,
+/// after its round.start.
 /// </summary>
 internal static class StageOrderCheck
 {
@@ -63,13 +64,13 @@ internal static class StageOrderCheck
             }
             else if (AuditEvents.RankOf(record.Event) is { } rank)
             {
-                if (record.Event == AuditEvents.RoundStart && main.Started)
+                if (record.Event == AuditEvents.RoundStart && lane.Started)
                     Report($"a second round.start for {round}");
                 else if (!main.Started && record.Event != AuditEvents.RoundStart)
                     Report($"{record.Event} in {round} before round.start");
                 else if (rank < lane.Rank)
                     Report($"{record.Event} in {round} after {lane.Last}: stages out of order");
-                main.Started = true;
+                main.Started = lane.Started = true;
                 if (rank >= lane.Rank) (lane.Rank, lane.Last) = (rank, record.Event);
             }
         }
