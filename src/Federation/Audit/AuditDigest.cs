@@ -46,10 +46,29 @@ public static class AuditDigest
     public static string Ids(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        if (s_lastIds is { } last && SameIds(last.Ids, ids)) return last.Digest;
         var hash = Begin("audit/ids");
         hash.Add(ids.Count);
         foreach (var id in ids) hash.Add(id);
-        return Finish(hash);
+        var digest = Finish(hash);
+        s_lastIds = new DigestedIds([.. ids], digest);
+        return digest;
+    }
+
+    // The last list digested, by content: a round's survivor set is digested for the set shown, the unmask request and the
+    // result, on every side (comparing the ids costs less than hashing them). Swapped whole, so concurrent callers are safe.
+    private static DigestedIds? s_lastIds;
+
+    private sealed record DigestedIds(string[] Ids, string Digest);
+
+    private static bool SameIds(string[] known, IReadOnlyList<string> ids)
+    {
+        if (known.Length != ids.Count) return false;
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (!string.Equals(known[i], ids[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 
     /// <summary>Plain SHA-256 of bytes (a model file, a payload).</summary>

@@ -48,7 +48,7 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     private static Dictionary<string, string> RoundStartAttrs(SecAggConfig config, AuditDpParameters? dp, string task)
     {
-        var attrs = CohortAttrs(config.Cohort, dp);
+        var attrs = CohortAttrs(config.Cohort, dp, 6 + MessageAttrCount);
         attrs[AuditAttrs.Task] = task;
         attrs[AuditAttrs.SecAgg] = Bool(true);
         attrs[AuditAttrs.ConfigSha256] = AuditDigest.Config(config);
@@ -73,7 +73,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <param name="dp">The DP parameters the node applies (a node's own record), or null.</param>
     public void RoundStart(string experimentId, long round, string task, string requestSha256, int wordBits, IReadOnlyList<string>? cohort = null, AuditDpParameters? dp = null)
     {
-        var attrs = cohort is null ? DpAttrs(new Dictionary<string, string>(StringComparer.Ordinal), dp) : CohortAttrs(cohort, dp);
+        var attrs = cohort is null ? DpAttrs(Attrs(8), dp) : CohortAttrs(cohort, dp, 4);
         attrs[AuditAttrs.Task] = task;
         attrs[AuditAttrs.SecAgg] = Bool(false);
         attrs[AuditAttrs.ConfigSha256] = requestSha256;
@@ -84,7 +84,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <summary>A round without secure aggregation, when no training request is at hand (parameters: the cohort and DP settings).</summary>
     public void RoundStart(string experimentId, long round, IReadOnlyList<string> cohort, AuditDpParameters? dp = null)
     {
-        var attrs = CohortAttrs(cohort, dp);
+        var attrs = CohortAttrs(cohort, dp, 2);
         attrs[AuditAttrs.SecAgg] = Bool(false);
         attrs[AuditAttrs.ConfigSha256] = AuditDigest.Ids([experimentId, Int(round), .. cohort, dp?.ToString() ?? ""]);
         Emit(AuditEvents.RoundStart, experimentId, round, null, attrs);
@@ -99,29 +99,34 @@ public sealed class AuditRecorder(IAuditSink sink)
         Message(message, sent: true, ParticipantId, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
     /// <summary>
-    /// The messages the researcher sent in one step of a round, one per recipient: one record per distinct message
-    /// (by digest) naming all its recipients (<c>to</c> is a list), so a broadcast is one record and not one per node.
-    /// An unmask request stays one record per node: its <c>unmask.requested</c> stage is per node.
+    /// The messages the researcher sent in one step of a round, one per recipient: one record for each run of recipients
+    /// that got the same message (by digest), naming them all (<c>to</c> is a list), so a broadcast is one record and not
+    /// one per node. An unmask request stays one record per node: its <c>unmask.requested</c> stage is per node.
     /// </summary>
     /// <param name="sent">Each message with its recipient, in the order sent.</param>
     /// <param name="task">What the round aggregates, for a <c>round.start</c> (<see cref="AuditTasks"/>).</param>
     public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        var groups = new List<(SecAggMessage Message, List<string> To)>();
-        var bySha256 = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (message, to) in sent)
+        // Recipients of the same message are next to each other (a stage sends one message to all, or one to each).
+        SecAggMessage? current = null;
+        string? currentSha256 = null;
+        var to = new List<string>();
+        foreach (var (message, recipient) in sent)
         {
             ArgumentNullException.ThrowIfNull(message);
-            if (message is not UnmaskRequest && bySha256.TryGetValue(Digest(message), out var index))
+            var sha256 = Digest(message);
+            if (current is not null && message is not UnmaskRequest && sha256 == currentSha256)
             {
-                groups[index].To.Add(to);
+                to.Add(recipient);
                 continue;
             }
-            if (message is not UnmaskRequest) bySha256[Digest(message)] = groups.Count;
-            groups.Add((message, [to]));
+            if (current is not null) Message(current, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task, currentSha256);
+            (current, currentSha256) = (message, sha256);
+            to.Clear();
+            to.Add(recipient);
         }
-        foreach (var (message, to) in groups) Message(message, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task);
+        if (current is not null) Message(current, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task, currentSha256);
     }
 
     /// <summary>
@@ -196,8 +201,9 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// </summary>
     public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null, string? from = null)
     {
-        var attrs = survivors is null ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : dropped is null ? SurvivorDigest(survivors) : SurvivorAttrs(survivors);
+        var extra = 2 + (from is null ? 0 : MessageAttrCount);
+        var attrs = survivors is null ? Attrs(extra)
+            : dropped is null ? SurvivorDigest(survivors, extra) : SurvivorAttrs(survivors, extra);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
         if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, from, AuditLists.Single(ParticipantId), bytes: null);
@@ -236,12 +242,12 @@ public sealed class AuditRecorder(IAuditSink sink)
         return sha256;
     }
 
-    private void Message(SecAggMessage message, bool sent, string from, string to, long? bytes, AuditDpParameters? dp, string task)
+    private void Message(SecAggMessage message, bool sent, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var sha256 = Digest(message);
+        sha256 ??= Digest(message);
         var stage = StageOf(message, sent);
-        var attrs = stage is null ? new Dictionary<string, string>(7, StringComparer.Ordinal) : StageAttrs(message, sent, to, dp, task);
+        var attrs = stage is null ? Attrs(MessageAttrCount) : StageAttrs(message, sent, to, dp, task);
         // The item lists are the author's and the final receiver's evidence (AuditEvents): a node's message as sent lists what
         // the server may relay, a relay as received lists what it carried. The server's own copies of them would add its
         // word to the digest it already records, and cost it a digest per item per recipient.
@@ -259,27 +265,27 @@ public sealed class AuditRecorder(IAuditSink sink)
             case Aggregation.SecureAggregation.Messages.RoundStart start:
                 return RoundStartAttrs(start.Config, dp, task);
             case SurvivorSet set:
-                return SurvivorAttrs(set.Survivors);
+                return SurvivorAttrs(set.Survivors, MessageAttrCount);
             case UnmaskRequest request:
                 // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
-                var attrs = sent ? SurvivorDigest(request.Survivors) : SurvivorAttrs(request.Survivors);
+                var attrs = sent ? SurvivorDigest(request.Survivors, 2 + MessageAttrCount) : SurvivorAttrs(request.Survivors, 2 + MessageAttrCount);
                 attrs[AuditAttrs.Node] = !sent ? ParticipantId : to.Contains('%', StringComparison.Ordinal) ? AuditLists.Split(to)[0] : to;
                 attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
                 return attrs;
             case UnmaskResponse response:
-                return new Dictionary<string, string>(StringComparer.Ordinal)
+                return new Dictionary<string, string>(2 + MessageAttrCount, StringComparer.Ordinal)
                 {
                     [AuditAttrs.Node] = response.Sender,
                     [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, s.Kind.ToString()))),
                 };
             default:
-                return new Dictionary<string, string>(7, StringComparer.Ordinal);
+                return Attrs(MessageAttrCount);
         }
     }
 
     private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
     {
-        var attrs = new Dictionary<string, string>(5, StringComparer.Ordinal);
+        var attrs = Attrs(5);
         AddMessage(attrs, type, sha256, from, to, bytes);
         return attrs;
     }
@@ -294,10 +300,16 @@ public sealed class AuditRecorder(IAuditSink sink)
         attrs[AuditAttrs.Type] = type;
     }
 
-    private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp)
+    // Sized for what the caller adds (`extra`), so that no dictionary grows while a record is built.
+    private static Dictionary<string, string> Attrs(int capacity) => new(capacity, StringComparer.Ordinal);
+
+    // type, sha256, from, to, bytes, and authored or relayed.
+    private const int MessageAttrCount = 6;
+
+    private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp, int extra)
     {
         ArgumentNullException.ThrowIfNull(cohort);
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        var attrs = new Dictionary<string, string>(2 + (dp is null ? 0 : 4) + extra, StringComparer.Ordinal)
         {
             [AuditAttrs.Cohort] = AuditLists.Join(cohort),
             [AuditAttrs.CohortSize] = Int(cohort.Count),
@@ -317,15 +329,15 @@ public sealed class AuditRecorder(IAuditSink sink)
         return attrs;
     }
 
-    private static Dictionary<string, string> SurvivorAttrs(IReadOnlyList<string> survivors) =>
-        new(StringComparer.Ordinal)
+    private static Dictionary<string, string> SurvivorAttrs(IReadOnlyList<string> survivors, int extra = 0) =>
+        new(2 + extra, StringComparer.Ordinal)
         {
             [AuditAttrs.Survivors] = AuditLists.Join(survivors),
             [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors),
         };
 
-    private static Dictionary<string, string> SurvivorDigest(IReadOnlyList<string> survivors) =>
-        new(StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) };
+    private static Dictionary<string, string> SurvivorDigest(IReadOnlyList<string> survivors, int extra = 0) =>
+        new(1 + extra, StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) };
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
