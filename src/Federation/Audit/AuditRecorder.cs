@@ -96,37 +96,73 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// relay (<c>authored</c>).
     /// </summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(message, sent: true, ParticipantId, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
+        Message(message, sent: true, AuditLists.Single(ParticipantId), AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
     /// <summary>
-    /// The messages the researcher sent in one step of a round, one per recipient: one record for each run of recipients
-    /// that got the same message (by digest), naming them all (<c>to</c> is a list), so a broadcast is one record and not
-    /// one per node. An unmask request stays one record per node: its <c>unmask.requested</c> stage is per node.
+    /// The messages the researcher sent in one step of a round, one per recipient, as few records as the stage allows:
+    /// recipients of one message (a broadcast) share one record naming them all (<c>to</c> is a list), and messages of one
+    /// type that differ per recipient (forwarded shares) share one record with one digest per recipient (<c>sha256</c> a
+    /// list in the order of <c>to</c>). A message that marks a stage (<see cref="StageOf"/>) is grouped only with copies of
+    /// itself, and an unmask request, whose <c>unmask.requested</c> is per node, never.
     /// </summary>
     /// <param name="sent">Each message with its recipient, in the order sent.</param>
     /// <param name="task">What the round aggregates, for a <c>round.start</c> (<see cref="AuditTasks"/>).</param>
     public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        // Recipients of the same message are next to each other (a stage sends one message to all, or one to each).
-        SecAggMessage? current = null;
-        string? currentSha256 = null;
-        var to = new List<string>();
+        var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(sent.Count);
         foreach (var (message, recipient) in sent)
         {
             ArgumentNullException.ThrowIfNull(message);
             var sha256 = Digest(message);
-            if (current is not null && message is not UnmaskRequest && sha256 == currentSha256)
+            if (group.Count > 0 && !Joins(group[0], message, sha256, sent: true))
             {
-                to.Add(recipient);
-                continue;
+                Group(group, sent: true, task);
+                group.Clear();
             }
-            if (current is not null) Message(current, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task, currentSha256);
-            (current, currentSha256) = (message, sha256);
-            to.Clear();
-            to.Add(recipient);
+            group.Add((message, recipient, sha256));
         }
-        if (current is not null) Message(current, sent: true, ParticipantId, AuditLists.Join(to), bytes: null, dp: null, task, currentSha256);
+        if (group.Count > 0) Group(group, sent: true, task);
+    }
+
+    /// <summary>
+    /// The messages the researcher received in one step of a round, as few records as the stage allows: messages of one
+    /// type share one record, <c>from</c> listing the senders and <c>sha256</c> their digests in the same order. An unmask
+    /// response, whose <c>unmask.revealed</c> is per node, is recorded alone.
+    /// </summary>
+    /// <param name="received">Each message with its sender, in the order received.</param>
+    public void Received(IReadOnlyList<(SecAggMessage Message, string From)> received)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(received.Count);
+        foreach (var (message, sender) in received)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            var sha256 = Digest(message);
+            if (group.Count > 0 && !Joins(group[0], message, sha256, sent: false))
+            {
+                Group(group, sent: false, AuditTasks.Train);
+                group.Clear();
+            }
+            group.Add((message, sender, sha256));
+        }
+        if (group.Count > 0) Group(group, sent: false, AuditTasks.Train);
+    }
+
+    // One record holds messages of one type and round; a stage's message only copies of itself (its stage attributes come from it).
+    private static bool Joins((SecAggMessage Message, string Peer, string Sha256) first, SecAggMessage message, string sha256, bool sent) =>
+        first.Message.GetType() == message.GetType() && message is not (UnmaskRequest or UnmaskResponse)
+        && (StageOf(message, sent) is null ? SameRound(first.Message.Header, message.Header) : sha256 == first.Sha256);
+
+    private static bool SameRound(RoundHeader a, RoundHeader b) =>
+        a.ExperimentId == b.ExperimentId && a.Round == b.Round && a.SessionId.AsSpan().SequenceEqual(b.SessionId);
+
+    private void Group(List<(SecAggMessage Message, string Peer, string Sha256)> group, bool sent, string task)
+    {
+        var peers = AuditLists.Join(group.Select(g => g.Peer));
+        var self = AuditLists.Single(ParticipantId);
+        var sha256 = group.All(g => g.Sha256 == group[0].Sha256) ? group[0].Sha256 : string.Join(',', group.Select(g => g.Sha256));
+        Message(group[0].Message, sent, sent ? self : peers, sent ? peers : self, bytes: null, dp: null, task, sha256);
     }
 
     /// <summary>
@@ -140,21 +176,35 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <param name="dp">For a node's <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: the DP parameters it applies.</param>
     /// <param name="task">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: what the round aggregates (<see cref="AuditTasks"/>).</param>
     public void Received(SecAggMessage message, string from, long? bytes = null, AuditDpParameters? dp = null, string task = AuditTasks.Train) =>
-        Message(message, sent: false, from, AuditLists.Single(ParticipantId), bytes, dp, task);
+        Message(message, sent: false, AuditLists.Single(from), AuditLists.Single(ParticipantId), bytes, dp, task);
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
-        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, ParticipantId, AuditLists.Single(to), bytes));
+        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(ParticipantId), AuditLists.Single(to), Bytes(bytes)));
 
     /// <summary>Any other message sent alike to several recipients (a training request, a global model): one record, <c>to</c> lists them.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, IReadOnlyList<string> to)
     {
         ArgumentNullException.ThrowIfNull(to);
-        if (to.Count > 0) Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, ParticipantId, AuditLists.Join(to), bytes: null));
+        if (to.Count > 0) Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(ParticipantId), AuditLists.Join(to), bytes: null));
     }
 
     public void Received(string experimentId, long round, string? session, string type, string sha256, string from, long? bytes = null) =>
-        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, sha256, from, AuditLists.Single(ParticipantId), bytes));
+        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(from), AuditLists.Single(ParticipantId), Bytes(bytes)));
+
+    /// <summary>
+    /// Other messages of one type received in one step (the researcher's training replies, masked inputs): one record,
+    /// <c>from</c> listing the senders, <c>sha256</c> their digests and <c>bytes</c> (when every size is known) their sizes,
+    /// in the same order.
+    /// </summary>
+    public void Received(string experimentId, long round, string? session, string type, IReadOnlyList<(string From, string Sha256, long? Bytes)> received)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        if (received.Count == 0) return;
+        var bytes = received.All(r => r.Bytes is not null) ? string.Join(',', received.Select(r => Int(r.Bytes!.Value))) : null;
+        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, string.Join(',', received.Select(r => r.Sha256)),
+            AuditLists.Join(received.Select(r => r.From)), AuditLists.Single(ParticipantId), bytes));
+    }
 
     /// <summary>The researcher relayed <paramref name="count"/> advertisements (a node's <c>keys.advertised</c> is its sent advertisement).</summary>
     public void KeysAdvertised(RoundHeader header, int count) =>
@@ -206,7 +256,7 @@ public sealed class AuditRecorder(IAuditSink sink)
             : dropped is null ? SurvivorDigest(survivors, extra) : SurvivorAttrs(survivors, extra);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
-        if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, from, AuditLists.Single(ParticipantId), bytes: null);
+        if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(from), AuditLists.Single(ParticipantId), bytes: null);
         Emit(AuditEvents.RoundResult, experimentId, round, session, attrs);
     }
 
@@ -242,6 +292,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         return sha256;
     }
 
+    // `from` and `to` are lists (AuditLists); `sha256` one digest, or one per listed peer.
     private void Message(SecAggMessage message, bool sent, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -253,7 +304,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         // word to the digest it already records, and cost it a digest per item per recipient.
         if ((sent ? AuditDigest.AuthoredItems(message, sha256) : AuditDigest.RelayedItems(message)) is { } items)
             attrs[sent ? AuditAttrs.Authored : AuditAttrs.Relayed] = AuditLists.JoinPairs(items);
-        AddMessage(attrs, message.GetType().Name, sha256, from, to, bytes);
+        AddMessage(attrs, message.GetType().Name, sha256, from, to, Bytes(bytes));
         Append(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), message.Header, attrs);
     }
 
@@ -283,17 +334,20 @@ public sealed class AuditRecorder(IAuditSink sink)
         }
     }
 
-    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, long? bytes)
+    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, string? bytes)
     {
         var attrs = Attrs(5);
         AddMessage(attrs, type, sha256, from, to, bytes);
         return attrs;
     }
 
-    // Added in key order, so that the trail writer finds a plain message's attributes sorted. `to` is a list (AuditLists), `from` one id.
-    private static void AddMessage(Dictionary<string, string> attrs, string type, string sha256, string from, string to, long? bytes)
+    private static string? Bytes(long? bytes) => bytes is { } b ? Int(b) : null;
+
+    // Added in key order, so that the trail writer finds a plain message's attributes sorted. `from` and `to` are lists
+    // (AuditLists); `sha256` and `bytes` one value, or one per peer.
+    private static void AddMessage(Dictionary<string, string> attrs, string type, string sha256, string from, string to, string? bytes)
     {
-        if (bytes is { } b) attrs[AuditAttrs.Bytes] = b.ToString(CultureInfo.InvariantCulture);
+        if (bytes is not null) attrs[AuditAttrs.Bytes] = bytes;
         attrs[AuditAttrs.From] = from;
         attrs[AuditAttrs.Sha256] = sha256;
         attrs[AuditAttrs.To] = to;

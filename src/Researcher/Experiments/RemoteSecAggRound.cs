@@ -67,7 +67,14 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
             // record naming them, a round start or survivor set its stage too. A round start that reached no node still starts the round.
             if (Audit is not null && delivered!.Count == 0 && ReferenceEquals(outgoing.Values.FirstOrDefault(), start)) Audit.RoundStart(_server.Config, task: AuditTask);
             else Audit?.Sent(delivered!, AuditTask);
-            await CollectAsync(stageTimeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await CollectAsync(stageTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                RecordReceipts();
+            }
             ServerStep step;
             lock (_lock)
             {
@@ -121,7 +128,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
             FederationTelemetry.BytesReceived(envelope.CalculateSize(), message.GetType().Name);
             lock (_lock)
             {
-                Audit?.Received(message, inbound.NodeId); // an unmask response is its unmask.revealed record
+                if (Audit is not null) _received.Add((message, inbound.NodeId));
                 try
                 {
                     _server.Receive(message);
@@ -131,6 +138,23 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                     ResearcherLog.NodeRefused(_logger, inbound.NodeId, message.Header.Round, "researcher refused its message: " + refused.Message);
                 }
             }
+        }
+    }
+
+    // What arrived in the current stage, recorded when it closes: one record per message type (AuditRecorder.Received).
+    private readonly List<(SecAggMessage Message, string From)> _received = [];
+    private readonly List<(string From, string Sha256, long? Bytes)> _maskedInputs = [];
+
+    private void RecordReceipts()
+    {
+        if (Audit is null) return;
+        lock (_lock)
+        {
+            Audit.Received(_received); // an unmask response is its node's unmask.revealed record
+            var header = _server.Config.Header;
+            Audit.Received(header.ExperimentId, header.Round, AuditRecorder.Session(header), nameof(MaskedInput), _maskedInputs);
+            _received.Clear();
+            _maskedInputs.Clear();
         }
     }
 
@@ -184,12 +208,7 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 if (!chunk.Last) return;
                 if (!CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), chunk.Sha256.Span))
                     throw new SecAggRefusedException(RefusalReason.MalformedMessage, "the masked input does not match its SHA-256");
-                if (Audit is not null)
-                {
-                    var header = _server.Config.Header;
-                    Audit.Received(header.ExperimentId, header.Round, AuditRecorder.Session(header), nameof(MaskedInput),
-                        AuditDigest.MaskedInput(header, nodeId, chunk.Sha256.Span), nodeId, chunk.TotalBytes);
-                }
+                if (Audit is not null) _maskedInputs.Add((nodeId, AuditDigest.MaskedInput(_server.Config.Header, nodeId, chunk.Sha256.Span), chunk.TotalBytes));
                 _server.CompleteMaskedInput(nodeId);
                 EndUpload(nodeId, cancel: false);
             }

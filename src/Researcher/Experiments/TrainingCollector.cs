@@ -8,7 +8,7 @@ namespace FedBioMed.Researcher.Experiments;
 /// <summary>
 /// Sends the global model and a training request to each selected node and collects their replies
 /// (and, without secure aggregation, their plain updates) until all answered or the deadline passed.
-/// With an audit recorder it records each request sent, each reply and plain update received.
+/// With an audit recorder it records the request sent (one record for all nodes), the replies received (one record) and each plain update received.
 /// </summary>
 internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions options, ILogger logger, AuditRecorder? audit = null)
 {
@@ -51,59 +51,68 @@ internal sealed class TrainingCollector(NodeRegistry registry, ResearcherOptions
         bool Done(string id) => failed.ContainsKey(id) || (ready.ContainsKey(id) && (!expectPlainUpdates || plain.ContainsKey(id)));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        while (!nodes.All(Done))
+        // The replies, recorded as one record once collection ends (AuditRecorder.Received).
+        var replies = new List<(string From, string Sha256, long? Bytes)>();
+        try
         {
-            InboundMessage inbound;
-            try
+            while (!nodes.All(Done))
             {
-                inbound = await registry.Inbound.ReadAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            var id = inbound.NodeId;
-            if (!nodes.Contains(id, StringComparer.Ordinal) || Done(id)) continue;
-            if (inbound.IsDisconnect)
-            {
-                failed[id] = "disconnected during training";
-                continue;
-            }
-            var envelope = inbound.Envelope!;
-            switch (envelope.BodyCase)
-            {
-                case NodeEnvelope.BodyOneofCase.TrainingReply when envelope.TrainingReply.ExperimentId == request.ExperimentId && envelope.TrainingReply.Round == request.Round:
-                    audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(envelope.TrainingReply), id);
-                    if (envelope.TrainingReply.Ready) ready[id] = envelope.TrainingReply;
-                    else failed[id] = "not ready";
+                InboundMessage inbound;
+                try
+                {
+                    inbound = await registry.Inbound.ReadAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
                     break;
-                case NodeEnvelope.BodyOneofCase.Refusal when envelope.Refusal.Round == request.Round:
-                    failed[id] = $"refused: {envelope.Refusal.Message}";
-                    ResearcherLog.NodeRefused(logger, id, request.Round, envelope.Refusal.Message);
-                    break;
-                case NodeEnvelope.BodyOneofCase.Chunk when envelope.Chunk.Kind == PayloadKind.PlainUpdate && expectPlainUpdates:
-                    try
-                    {
-                        if (!assemblers.TryGetValue(id, out var assembler))
-                            assemblers[id] = assembler = new PayloadAssembler(envelope.Chunk.TransferId, options.MaxPayloadBytes);
-                        if (assembler.Add(envelope.Chunk) is { } payload)
+                }
+                var id = inbound.NodeId;
+                if (!nodes.Contains(id, StringComparer.Ordinal) || Done(id)) continue;
+                if (inbound.IsDisconnect)
+                {
+                    failed[id] = "disconnected during training";
+                    continue;
+                }
+                var envelope = inbound.Envelope!;
+                switch (envelope.BodyCase)
+                {
+                    case NodeEnvelope.BodyOneofCase.TrainingReply when envelope.TrainingReply.ExperimentId == request.ExperimentId && envelope.TrainingReply.Round == request.Round:
+                        if (audit is not null) replies.Add((id, AuditDigest.TrainingReply(envelope.TrainingReply), null));
+                        if (envelope.TrainingReply.Ready) ready[id] = envelope.TrainingReply;
+                        else failed[id] = "not ready";
+                        break;
+                    case NodeEnvelope.BodyOneofCase.Refusal when envelope.Refusal.Round == request.Round:
+                        failed[id] = $"refused: {envelope.Refusal.Message}";
+                        ResearcherLog.NodeRefused(logger, id, request.Round, envelope.Refusal.Message);
+                        break;
+                    case NodeEnvelope.BodyOneofCase.Chunk when envelope.Chunk.Kind == PayloadKind.PlainUpdate && expectPlainUpdates:
+                        try
                         {
-                            plain[id] = payload;
-                            // The digest of what arrived: the assembler has checked that the last chunk's SHA-256 is the payload's
-                            // (the node's trail records what it sent).
-                            audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
-                                AuditDigest.PlainUpdate(request.ExperimentId, request.Round, id, envelope.Chunk.Sha256.Span), id, payload.Length);
+                            if (!assemblers.TryGetValue(id, out var assembler))
+                                assemblers[id] = assembler = new PayloadAssembler(envelope.Chunk.TransferId, options.MaxPayloadBytes);
+                            if (assembler.Add(envelope.Chunk) is { } payload)
+                            {
+                                plain[id] = payload;
+                                // The digest of what arrived: the assembler has checked that the last chunk's SHA-256 is the payload's
+                                // (the node's trail records what it sent).
+                                audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
+                                    AuditDigest.PlainUpdate(request.ExperimentId, request.Round, id, envelope.Chunk.Sha256.Span), id, payload.Length);
+                            }
                         }
-                    }
-                    catch (InvalidDataException bad)
-                    {
-                        failed[id] = bad.Message;
-                    }
-                    break;
-                default:
-                    ResearcherLog.Ignored(logger, id, envelope.BodyCase.ToString());
-                    break;
+                        catch (InvalidDataException bad)
+                        {
+                            failed[id] = bad.Message;
+                        }
+                        break;
+                    default:
+                        ResearcherLog.Ignored(logger, id, envelope.BodyCase.ToString());
+                        break;
+                }
             }
+        }
+        finally
+        {
+            audit?.Received(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, replies);
         }
         foreach (var id in nodes.Where(id => !Done(id))) failed[id] = $"no reply within {timeout.TotalSeconds:F0} s";
         foreach (var id in failed.Keys) ready.Remove(id);

@@ -89,6 +89,15 @@ public sealed class AuditRecordingTests
         Assert.Equal(3, researcher.Count(r => r.Event == AuditEvents.UnmaskRevealed && r.Attrs[AuditAttrs.Type] == "UnmaskResponse"));
         Assert.DoesNotContain(researcher, r => r.Event is AuditEvents.MessageSent or AuditEvents.MessageReceived
             && r.Attrs[AuditAttrs.Type] is "RoundStart" or "SurvivorSet" or "UnmaskRequest" or "UnmaskResponse");
+        // A stage's replies are one record listing the senders and their digests; forwarded shares, one per node, one record too.
+        foreach (var type in new[] { "KeyAdvertisement", "EncryptedShares", "MaskedInput", "ConsistencySignature" })
+        {
+            var replies = Assert.Single(researcher, r => r.Event == AuditEvents.MessageReceived && r.Attrs[AuditAttrs.Type] == type);
+            Assert.Equal(round.Sim.NodeIds.Order(StringComparer.Ordinal), AuditLists.Split(replies.Attrs[AuditAttrs.From]).Order(StringComparer.Ordinal));
+            Assert.Equal(3, replies.Attrs[AuditAttrs.Sha256].Split(',').Distinct().Count());
+        }
+        var forwarded = Assert.Single(researcher, r => r.Event == AuditEvents.MessageSent && r.Attrs[AuditAttrs.Type] == "ForwardedShares");
+        Assert.Equal((nodes, 3), (forwarded.Attrs[AuditAttrs.To], forwarded.Attrs[AuditAttrs.Sha256].Split(',').Distinct().Count()));
 
         foreach (var node in round.Sim.NodeIds)
         {

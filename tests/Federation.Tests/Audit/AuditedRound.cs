@@ -66,11 +66,11 @@ internal sealed class AuditedRound : IDisposable
         var researcher = _recorders[ResearcherId];
         // As RemoteSecAggRound records: a stage's messages once sent (a broadcast as one record), then what came back.
         var sent = new List<(SecAggMessage Message, string To)>();
-        var received = new List<ClientMessage>();
+        var received = new List<(SecAggMessage Message, string From)>();
         void Flush()
         {
-            if (sent.Count > 0) researcher.Sent(sent);
-            foreach (var reply in received) researcher.Received(reply, reply.Sender);
+            researcher.Sent(sent);
+            researcher.Received(received);
             sent.Clear();
             received.Clear();
         }
@@ -94,7 +94,7 @@ internal sealed class AuditedRound : IDisposable
             {
                 faults.ObserveClientMessage?.Invoke(reply);
                 _recorders[reply.Sender].Sent(reply, ResearcherId);
-                received.Add(reply);
+                received.Add((reply, reply.Sender));
             },
         };
         var inputs = Sim.NodeIds.ToDictionary(id => id, _ => new byte[config.VectorBytes], StringComparer.Ordinal);

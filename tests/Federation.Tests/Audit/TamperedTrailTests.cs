@@ -170,6 +170,38 @@ public sealed class TamperedTrailTests : IDisposable
         Assert.Contains("'b%,c' received TrainingRequest from 'researcher'", finding.Message);
     }
 
+    [Theory]
+    [InlineData("ab12", "cd34", null)]
+    [InlineData("ab12", "ee99", AuditRules.Message)]
+    [InlineData("ab12", "cd34,ff00", AuditRules.MessageLists)]
+    public void Verify_OneRecordForMessagesFromSeveral_MatchesEachSendersRecord(string fromA, string fromBc, string? rule)
+    {
+        // The researcher's one record of a stage's replies lists the senders, and their digests in the same order.
+        using var dir = new TempDirectory();
+        using var researcher = NodeIdentity.Generate("researcher");
+        using var a = NodeIdentity.Generate("a");
+        using var bc = NodeIdentity.Generate("b%,c");
+        using (var writer = new AuditTrailWriter(dir.File("researcher.jsonl"), "researcher", researcher.Sign, researcher.PublicKey, "run", new StepClock(), new AuditTrailOptions { Role = AuditRoles.Researcher }))
+        {
+            new AuditRecorder(writer).Received("exp", 1, null, AuditMessageTypes.TrainingReply, [("a", fromA, 10), ("b%,c", fromBc, 20)]);
+        }
+        foreach (var (node, sha256) in new[] { (a, "ab12"), (bc, "cd34") })
+        {
+            using var writer = new AuditTrailWriter(dir.File(node.Id.Length + ".jsonl"), node.Id, node.Sign, node.PublicKey, "run", new StepClock());
+            new AuditRecorder(writer).Sent("exp", 1, null, AuditMessageTypes.TrainingReply, sha256, "researcher");
+        }
+
+        var report = AuditVerifier.Verify([dir.File("researcher.jsonl"), dir.File("1.jsonl"), dir.File("4.jsonl")]);
+        if (rule is null)
+        {
+            Assert.Empty(report.Findings);
+            return;
+        }
+        var finding = Only(report, rule);
+        Assert.Equal(dir.File("researcher.jsonl"), finding.TrailFile);
+        Assert.Contains(rule == AuditRules.Message ? "received TrainingReply from 'b%,c' with sha256 ee99" : "from 2 peer(s) with 3 digest(s)", finding.Message);
+    }
+
     [Fact]
     public void Verify_WholeTrailForgedUnderAnotherKey_IsOneRosterFinding()
     {

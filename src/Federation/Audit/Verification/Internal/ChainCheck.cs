@@ -50,7 +50,7 @@ internal static class ChainCheck
         trail.Valid.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         var records = trail.Valid.ToArray();
         trail.Valid.Clear();
-        foreach (var record in records) RecordViews.Add(trail.Valid, record, trail.IsResearcher);
+        foreach (var record in records) RecordViews.Add(trail.Valid, record, trail.IsResearcher, Report);
         return trail;
     }
 
