@@ -38,6 +38,22 @@ public static class Ed25519
         Bc.Sign(privateKey, message, signature);
     }
 
+    /// <summary>
+    /// Signs <paramref name="message"/> into <paramref name="signature"/> with the key pair's public key given: the same
+    /// signature as without it, for one scalar multiplication instead of two (signing derives the public key otherwise).
+    /// </summary>
+    /// <param name="privateKey">The 32-byte seed.</param>
+    /// <param name="publicKey">Its public key (<see cref="DerivePublicKey"/>); a public key of another seed gives a signature that does not verify.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="signature">64 bytes.</param>
+    public static void Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, Span<byte> signature)
+    {
+        Error.RequireLength(privateKey.Length, PrivateKeySize, nameof(privateKey));
+        Error.RequireLength(publicKey.Length, PublicKeySize, nameof(publicKey));
+        Error.RequireLength(signature.Length, SignatureSize, nameof(signature));
+        Bc.Sign(privateKey, publicKey, message, signature);
+    }
+
     /// <summary>Signs <paramref name="message"/> and returns the 64-byte signature.</summary>
     public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
     {

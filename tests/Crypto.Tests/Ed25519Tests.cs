@@ -15,6 +15,25 @@ public sealed class Ed25519Tests
     }
 
     [Fact]
+    public void Sign_WithThePublicKeyGiven_IsTheSignatureWithout_AndAnotherPublicKeyGivesOneThatFails()
+    {
+        var (privateKey, publicKey) = NewKeyPair();
+        var (_, otherPublicKey) = NewKeyPair();
+        foreach (var length in new[] { 0, 1, 64, 1000 })
+        {
+            var message = new byte[length];
+            System.Security.Cryptography.RandomNumberGenerator.Fill(message);
+            var signature = new byte[Ed25519.SignatureSize];
+            Ed25519.Sign(privateKey, publicKey, message, signature);
+            Assert.Equal(Ed25519.Sign(privateKey, message), signature);
+
+            Ed25519.Sign(privateKey, otherPublicKey, message, signature);
+            Assert.False(Ed25519.Verify(publicKey, message, signature));
+        }
+        Assert.Equal("publicKey", Assert.Throws<ArgumentException>(() => Ed25519.Sign(privateKey, new byte[31], "m"u8, new byte[64])).ParamName);
+    }
+
+    [Fact]
     public void Verify_WithAnotherKey_ReturnsFalse()
     {
         var (privateKey, _) = NewKeyPair();

@@ -47,6 +47,15 @@ public sealed class Ed25519Rfc8032Tests
 
     [Theory]
     [MemberData(nameof(Vectors))]
+    public void Sign_WithThePublicKeyGiven_MatchesVector(string secretKey, string publicKey, string message, string signature)
+    {
+        var actual = new byte[Ed25519.SignatureSize];
+        Ed25519.Sign(Convert.FromHexString(secretKey), Convert.FromHexString(publicKey), Convert.FromHexString(message), actual);
+        Assert.Equal(signature, Convert.ToHexStringLower(actual));
+    }
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
     public void Verify_AcceptsVectorAndRejectsTampering(string secretKey, string publicKey, string message, string signature)
     {
         var pk = Convert.FromHexString(publicKey);
