@@ -28,19 +28,9 @@ public static class AuditDigest
         return Convert.ToHexStringLower(ConfigDigest(config));
     }
 
-    // The last configuration digested: a round's one configuration is digested for its round.start record and for the
-    // RoundStart message to and from every node. Swapped whole, so concurrent callers are safe.
-    private static DigestedConfig? s_lastConfig;
-
-    private sealed record DigestedConfig(SecAggConfig Config, byte[] Digest);
-
-    private static byte[] ConfigDigest(SecAggConfig config)
-    {
-        if (s_lastConfig is { } last && ReferenceEquals(last.Config, config)) return last.Digest;
-        var digest = config.Digest();
-        s_lastConfig = new DigestedConfig(config, digest);
-        return digest;
-    }
+    // SecAggConfig.Digest is computed once per configuration object: the round.start record and the RoundStart message on
+    // every side reuse the digest the protocol computed.
+    private static byte[] ConfigDigest(SecAggConfig config) => config.Digest();
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
     public static string Ids(IReadOnlyList<string> ids)

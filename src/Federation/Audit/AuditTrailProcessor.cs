@@ -21,7 +21,7 @@ public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEven
     {
         // The trail is the audit spans' export, and they are most of a round's spans: exporters skip spans that are not
         // marked recorded. (A sampler could not keep them out: an activity inherits its parent's "recorded" flag.)
-        if (!exportAuditEvents && data.GetTagItem(TelemetryTags.AuditEvent) is AuditSpanEvent)
+        if (!exportAuditEvents && FederationTelemetry.IsAuditSource(data.Source))
             data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
     }
 

@@ -32,14 +32,14 @@ public static class FederationTelemetry
     /// a measurement reaches only its own participant's provider (<c>AddFedBioMedTelemetry</c> drops the others' instruments):
     /// it is aggregated once instead of once per provider, and each participant exports its own counts, not the process's.
     /// </summary>
-    private static FederationInstruments Instruments =>
-        CurrentParticipant.Value is { } participant
-            ? ParticipantInstruments.GetOrAdd(participant, static p => new FederationInstruments(new Meter(new MeterOptions(Name)
-            {
-                Version = "1.0.0",
-                Tags = [new KeyValuePair<string, object?>(TelemetryTags.Participant, p)],
-            })))
-            : SharedInstruments;
+    private static FederationInstruments Instruments => CurrentParticipant.Value?.Instruments ?? SharedInstruments;
+
+    private static FederationInstruments InstrumentsOf(string participant) =>
+        ParticipantInstruments.GetOrAdd(participant, static p => new FederationInstruments(new Meter(new MeterOptions(Name)
+        {
+            Version = "1.0.0",
+            Tags = [new KeyValuePair<string, object?>(TelemetryTags.Participant, p)],
+        })));
 
     /// <summary>The participant a federation meter belongs to; null for the shared meter (no participant named) and other meters.</summary>
     public static string? MeterParticipant(Meter meter)
@@ -53,19 +53,26 @@ public static class FederationTelemetry
         return null;
     }
 
-    private static readonly AsyncLocal<string?> CurrentParticipant = new();
+    // The participant with its instruments, looked up once when the flow is named rather than at every measurement.
+    private static readonly AsyncLocal<Participant?> CurrentParticipant = new();
+
+    private sealed record Participant(string Id, FederationInstruments Instruments);
 
     /// <summary>
     /// Names the participant (researcher or node id) whose work runs in the calling async flow from here on: its spans
     /// carry it (<see cref="TelemetryTags.Participant"/>), so that a process hosting several participants (the demo)
     /// exports each span once, from its own participant's pipeline.
     /// </summary>
-    public static void RunAs(string participant) => CurrentParticipant.Value = participant;
+    public static void RunAs(string participant)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(participant);
+        if (CurrentParticipant.Value?.Id != participant) CurrentParticipant.Value = new Participant(participant, InstrumentsOf(participant));
+    }
 
     private static Activity? Start(string name, ActivityKind kind = ActivityKind.Internal)
     {
         var activity = ActivitySource.StartActivity(name, kind);
-        if (activity is not null && CurrentParticipant.Value is { } participant) activity.SetTag(TelemetryTags.Participant, participant);
+        if (activity is not null && CurrentParticipant.Value is { } participant) activity.SetTag(TelemetryTags.Participant, participant.Id);
         return activity;
     }
 
@@ -137,8 +144,17 @@ public static class FederationTelemetry
     public static string AuditSourceName(string participant)
     {
         ArgumentException.ThrowIfNullOrEmpty(participant);
-        return Name + ".Audit." + participant;
+        return AuditSourcePrefix + participant;
     }
+
+    /// <summary>Whether <paramref name="source"/> is a participant's audit source (<see cref="AuditSource"/>).</summary>
+    public static bool IsAuditSource(ActivitySource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Name.StartsWith(AuditSourcePrefix, StringComparison.Ordinal);
+    }
+
+    private const string AuditSourcePrefix = Name + ".Audit.";
 
     /// <summary>The ActivitySource named <see cref="AuditSourceName"/> for <paramref name="participant"/> (one per participant and process).</summary>
     public static ActivitySource AuditSource(string participant)
@@ -164,9 +180,10 @@ public static class FederationTelemetry
     {
         var entry = auditEvent.Entry;
         var name = AuditSpanNames.GetOrAdd(entry.Event, static e => "audit " + e);
-        // The one tag given at the start, so that the trail processor knows an audit span when it starts.
-        var activity = source.StartActivity(ActivityKind.Internal, parentContext: default, [new(TelemetryTags.AuditEvent, auditEvent)], name: name);
+        // The trail processor knows an audit span when it starts by its source (IsAuditSource), and finds the event in its tag when it ends.
+        var activity = source.StartActivity(name);
         if (activity is null) return null;
+        activity.SetTag(TelemetryTags.AuditEvent, auditEvent);
         if (activity.Recorded)
         {
             activity.SetTag(TelemetryTags.AuditParticipant, auditEvent.Participant);

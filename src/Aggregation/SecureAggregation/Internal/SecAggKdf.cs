@@ -20,8 +20,14 @@ internal static class SecAggKdf
     public static byte[] AdvertisementMessage(RoundHeader header, byte[] configDigest, string sender, byte[] channelKey, byte[] maskingKey) =>
         Context("secagg/advertise-keys", header).Add(sender).Add(channelKey).Add(maskingKey).Add(configDigest).ToArray();
 
-    /// <summary>SHA-256 of every parameter of the round, in a fixed order.</summary>
-    public static byte[] ConfigDigest(SecAggConfig config)
+    /// <summary>SHA-256 of every parameter of the round, in a fixed order (a copy; computed once per configuration object).</summary>
+    public static byte[] ConfigDigest(SecAggConfig config) => (byte[])ConfigDigests.GetValue(config, ComputeConfigDigest).Clone();
+
+    // Keyed by the object, which is immutable: a node computes D for its advertisement and its audit trail for the round
+    // start, the server for every advertisement it checks. A `with` copy is another key, so a changed parameter is hashed anew.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecAggConfig, byte[]> ConfigDigests = new();
+
+    private static byte[] ComputeConfigDigest(SecAggConfig config)
     {
         var builder = Context("secagg/config", config.Header).Add(config.Cohort.Count);
         foreach (var id in config.Cohort) builder.Add(id);

@@ -23,9 +23,12 @@ internal static class AdvertiseKeysCollector
         if (state.Advertisements.Count < state.Config.Threshold)
             return ServerStep.Abort($"only {state.Advertisements.Count} nodes advertised keys; threshold is {state.Config.Threshold}");
         var messages = new Dictionary<string, ServerMessage>(StringComparer.Ordinal);
+        AdvertisedKeys? last = null;
         foreach (var node in state.Advertisements.Keys)
         {
-            messages[node] = new AdvertisedKeys(state.Header, state.FromHoldersOf(node, state.Advertisements));
+            // Nodes with the same holders (all of them in full SecAgg) get one message: built, encoded and audited once.
+            var advertisements = state.FromHoldersOf(node, state.Advertisements);
+            messages[node] = last is not null && last.Advertisements.SequenceEqual(advertisements) ? last : last = new AdvertisedKeys(state.Header, advertisements);
         }
         state.Stage = SecAggStage.ShareKeys;
         return new ServerStep(messages);
