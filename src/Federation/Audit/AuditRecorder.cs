@@ -206,15 +206,11 @@ public sealed class AuditRecorder(IAuditSink sink)
             AuditLists.Join(received.Select(r => r.From)), AuditLists.Single(ParticipantId), bytes));
     }
 
-    /// <summary>The researcher relayed <paramref name="count"/> advertisements (a node's <c>keys.advertised</c> is its sent advertisement).</summary>
-    public void KeysAdvertised(RoundHeader header, int count) =>
-        Append(AuditEvents.KeysAdvertised, header, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Count] = Int(count) });
-
     /// <summary>
     /// The stage a protocol message marks, as seen from its sender (<paramref name="sent"/>) or its receiver, or null
     /// when it marks none: a round start (either side) starts the round, a survivor set, an unmask request and an unmask
-    /// response are those stages on both sides, and a node's own advertisement and consistency signature are its
-    /// <c>keys.advertised</c> and <c>consistency.signed</c>.
+    /// response are those stages on both sides, a node's own advertisement and consistency signature are its
+    /// <c>keys.advertised</c> and <c>consistency.signed</c>, and the advertisements the researcher relays its <c>keys.advertised</c>.
     /// </summary>
     public static string? StageOf(SecAggMessage message, bool sent) => message switch
     {
@@ -223,6 +219,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         UnmaskRequest => AuditEvents.UnmaskRequested,
         UnmaskResponse => AuditEvents.UnmaskRevealed,
         KeyAdvertisement when sent => AuditEvents.KeysAdvertised,
+        AdvertisedKeys when sent => AuditEvents.KeysAdvertised,
         ConsistencySignature when sent => AuditEvents.ConsistencySigned,
         _ => null,
     };
@@ -246,17 +243,20 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <summary>
     /// The round's global model (its SHA-256), and, when known, who survived (the list only with
     /// <paramref name="dropped"/>, i.e. the researcher's full account; otherwise the digest) and who dropped.
-    /// A node passes <paramref name="from"/>: the record then also stands for the <see cref="AuditMessageTypes.GlobalModel"/>
-    /// message it received.
+    /// A node passes <paramref name="from"/>, the researcher <paramref name="to"/>: the record then also stands for the
+    /// <see cref="AuditMessageTypes.GlobalModel"/> message (the model hash) the node received, or the researcher sent to those nodes.
     /// </summary>
-    public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null, string? from = null)
+    public void RoundResult(string experimentId, long round, string? session, string modelSha256, IReadOnlyList<string>? survivors = null, IReadOnlyList<string>? dropped = null,
+        string? from = null, IReadOnlyList<string>? to = null)
     {
-        var extra = 2 + (from is null ? 0 : MessageAttrCount);
+        if (from is not null && to is not null) throw new ArgumentException("a round result is received (from) or sent (to), not both", nameof(to));
+        var extra = 2 + (from is null && to is null ? 0 : MessageAttrCount);
         var attrs = survivors is null ? Attrs(extra)
             : dropped is null ? SurvivorDigest(survivors, extra) : SurvivorAttrs(survivors, extra);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
         if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(from), AuditLists.Single(ParticipantId), bytes: null);
+        else if (to is { Count: > 0 }) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(ParticipantId), AuditLists.Join(to), bytes: null);
         Emit(AuditEvents.RoundResult, experimentId, round, session, attrs);
     }
 

@@ -108,8 +108,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         if (aggregate.Sum is null) throw new InvalidOperationException($"the feature-statistics round failed: {aggregate.AbortReason}");
         // Round 0 has no global model; its result is the digest of the sum of the statistics, which the nodes are told as well.
         var digest = AuditDigest.Bytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(aggregate.Sum.AsSpan()));
-        _audit?.RoundResult(spec.Id, 0, aggregate.Session, digest, aggregate.Survivors, aggregate.CohortDropped ?? []);
-        await SendOutcomeAsync(spec.Id, 0, selected, digest, aggregate.Survivors, null, aggregate.Session, cancellationToken).ConfigureAwait(false);
+        await SendOutcomeAsync(spec.Id, 0, selected, digest, aggregate.Survivors, null, aggregate.Session, aggregate.CohortDropped ?? [], cancellationToken).ConfigureAwait(false);
         var (mean, std, _) = FeatureStatistics.Decode(aggregate.Sum);
         return new Standardization(mean, std);
     }
@@ -255,11 +254,9 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
     {
         var hash = newGlobal is null ? null : GlobalModel.Sha256(newGlobal);
         var session = aggregate?.Session;
-        if (hash is not null)
-            _audit?.RoundResult(spec.Id, report.Round, session, hash, report.Survivors, aggregate?.CohortDropped ?? []);
-        else if (!spec.SecureAggregation)
+        if (hash is null && !spec.SecureAggregation)
             _audit?.RoundAborted(spec.Id, report.Round, null, report.AbortReason ?? "aborted"); // a SecAgg round records its own abort
-        await SendOutcomeAsync(spec.Id, report.Round, report.Selected, hash, report.Survivors, report.AbortReason, session, cancellationToken).ConfigureAwait(false);
+        await SendOutcomeAsync(spec.Id, report.Round, report.Selected, hash, report.Survivors, report.AbortReason, session, aggregate?.CohortDropped ?? [], cancellationToken).ConfigureAwait(false);
         if (report.Completed)
         {
             FederationTelemetry.RoundCompleted(AuditRoles.Researcher);
@@ -272,9 +269,12 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         return report with { GlobalModelSha256 = hash, Duration = Stopwatch.GetElapsedTime(started) };
     }
 
-    /// <summary>Tells the selected nodes how the round ended (and the survivors, in the audit trail, the result they were told).</summary>
+    /// <summary>
+    /// Tells the selected nodes how the round ended; with a result, the audit trail's round.result then records it, who
+    /// survived and who dropped (<paramref name="dropped"/>), and the surviving nodes it was sent to.
+    /// </summary>
     private async Task SendOutcomeAsync(string experimentId, long round, IReadOnlyList<string> selected, string? hash, IReadOnlyList<string> survivors,
-        string? abortReason, string? session, CancellationToken cancellationToken)
+        string? abortReason, string? session, IReadOnlyList<string> dropped, CancellationToken cancellationToken)
     {
         var outcome = new RoundOutcome
         {
@@ -289,7 +289,7 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
                 && hash is not null && survivors.Contains(node, StringComparer.Ordinal))
                 told.Add(node);
         }
-        if (hash is not null) _audit?.Sent(experimentId, round, session, AuditMessageTypes.GlobalModel, hash, told); // one record for all
+        if (hash is not null) _audit?.RoundResult(experimentId, round, session, hash, survivors, dropped, to: told);
     }
 
     private async Task<(double Accuracy, double Loss)> EvaluateAsync(ExperimentSpec spec, long round, float[] global, Standardization? standardization, CancellationToken cancellationToken)

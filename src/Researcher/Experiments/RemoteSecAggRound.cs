@@ -53,7 +53,6 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
         while (true)
         {
             using var stageSpan = FederationTelemetry.Stage(_server.Stage, header);
-            if (Audit is not null && outgoing.Values.FirstOrDefault() is AdvertisedKeys) Audit.KeysAdvertised(header, outgoing.Count);
             var delivered = Audit is null ? null : new List<(SecAggMessage, string)>(outgoing.Count);
             foreach (var (nodeId, message) in outgoing)
             {
@@ -63,8 +62,8 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 FederationTelemetry.BytesSent(wire.CalculateSize(), message.GetType().Name);
                 delivered?.Add((message, nodeId));
             }
-            // Recorded once sent, before any reply is read: a message sent alike to several nodes (round start, survivor set) is one
-            // record naming them, a round start or survivor set its stage too. A round start that reached no node still starts the round.
+            // Recorded once sent, before any reply is read: a message sent alike to several nodes (round start, relayed keys, survivor
+            // set) is one record naming them, and its stage too. A round start that reached no node still starts the round.
             if (Audit is not null && delivered!.Count == 0 && ReferenceEquals(outgoing.Values.FirstOrDefault(), start)) Audit.RoundStart(_server.Config, task: AuditTask);
             else Audit?.Sent(delivered!, AuditTask);
             try

@@ -85,6 +85,10 @@ public sealed class AuditRecordingTests
         Assert.Equal(("RoundStart", nodes), (start.Attrs[AuditAttrs.Type], start.Attrs[AuditAttrs.To]));
         var survivors = Assert.Single(researcher, r => r.Event == AuditEvents.SurvivorsSeen);
         Assert.Equal(("SurvivorSet", nodes), (survivors.Attrs[AuditAttrs.Type], survivors.Attrs[AuditAttrs.To]));
+        var relayed = Assert.Single(researcher, r => r.Event == AuditEvents.KeysAdvertised);
+        Assert.Equal(("AdvertisedKeys", nodes), (relayed.Attrs[AuditAttrs.Type], relayed.Attrs[AuditAttrs.To]));
+        var result = Assert.Single(researcher, r => r.Event == AuditEvents.RoundResult);
+        Assert.Equal(("GlobalModel", nodes, result.Attrs[AuditAttrs.ModelSha256]), (result.Attrs[AuditAttrs.Type], result.Attrs[AuditAttrs.To], result.Attrs[AuditAttrs.Sha256]));
         Assert.Equal(3, researcher.Count(r => r.Event == AuditEvents.UnmaskRequested && r.Attrs[AuditAttrs.Type] == "UnmaskRequest" && r.Attrs[AuditAttrs.To] == r.Attrs[AuditAttrs.Node]));
         Assert.Equal(3, researcher.Count(r => r.Event == AuditEvents.UnmaskRevealed && r.Attrs[AuditAttrs.Type] == "UnmaskResponse"));
         Assert.DoesNotContain(researcher, r => r.Event is AuditEvents.MessageSent or AuditEvents.MessageReceived

@@ -80,7 +80,6 @@ internal sealed class AuditedRound : IDisposable
             {
                 Flush();
                 var outgoing = faults.TamperStageMessages?.Invoke(stage, messages) ?? messages;
-                if (stage == SecAggStage.ShareKeys) researcher.KeysAdvertised(config.Header, outgoing.Count);
                 return outgoing;
             },
             TamperServerMessage = (to, message) =>
@@ -116,7 +115,6 @@ internal sealed class AuditedRound : IDisposable
             return;
         }
         var model = AuditDigest.Bytes(result.Sum);
-        researcher.RoundResult(header.ExperimentId, header.Round, session, model, result.Survivors, result.Dropped);
         var told = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var node in config.Cohort)
         {
@@ -126,7 +124,9 @@ internal sealed class AuditedRound : IDisposable
             nodes.Add(node);
             _recorders[node].RoundResult(header.ExperimentId, header.Round, session, shown, result.Survivors, from: ResearcherId);
         }
-        foreach (var (shown, nodes) in told) researcher.Sent(header.ExperimentId, header.Round, session, "GlobalModel", shown, nodes);
+        // As the researcher records it: the result once told, with the nodes told (one record per model shown).
+        if (told.Count == 0) researcher.RoundResult(header.ExperimentId, header.Round, session, model, result.Survivors, result.Dropped);
+        foreach (var (shown, nodes) in told) researcher.RoundResult(header.ExperimentId, header.Round, session, shown, result.Survivors, result.Dropped, to: nodes);
     }
 
     private void Open(string id, NodeIdentity identity, string runId, string role)
