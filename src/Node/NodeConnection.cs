@@ -264,61 +264,48 @@ public sealed class NodeConnection(
                 "this node has no update waiting for that round", cancellationToken).ConfigureAwait(false);
             return;
         }
-        // The message received and this node's answer (or refusal) are one step: their records reach the trail together, in
-        // one audit span, before the answer leaves. The step ends early where something must be on record first.
-        var step = _audit?.Step();
+        if (_audit is not null)
+        {
+            // A round start, survivor set or unmask request is recorded as that stage (round.start with the DP this node applies).
+            _audit.Received(message, options.ResearcherId, dp: _secAggDp, task: _secAggTask);
+            if (message is RoundStart) _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
+        }
+        ClientMessage reply;
         try
         {
-            if (_audit is not null)
+            reply = _secAgg.Handle(message);
+        }
+        catch (SecAggRefusedException refused)
+        {
+            _audit?.Refused(message.Header, refused);
+            _secAgg.Dispose();
+            _secAgg = null;
+            await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, refused.Reason.ToString(), refused.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (reply is MaskedInput masked)
+        {
+            var header = SecAggWireMapper.ToWire(masked.Header);
+            foreach (var chunk in PayloadChunker.Split($"{masked.Header.ExperimentId}/{masked.Header.Round}/{identity.Id}/masked", PayloadKind.MaskedInput, masked.Payload, header))
             {
-                // A round start, survivor set or unmask request is recorded as that stage (round.start with the DP this node applies).
-                _audit.Received(message, options.ResearcherId, dp: _secAggDp, task: _secAggTask);
-                if (message is RoundStart) _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
-            }
-            ClientMessage reply;
-            try
-            {
-                reply = _secAgg.Handle(message);
-            }
-            catch (SecAggRefusedException refused)
-            {
-                _audit?.Refused(message.Header, refused);
-                step?.Dispose();
-                _secAgg.Dispose();
-                _secAgg = null;
-                await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, refused.Reason.ToString(), refused.Message, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            if (reply is MaskedInput masked)
-            {
-                step?.Dispose(); // its digest is known at the last chunk, after the first ones have left
-                var header = SecAggWireMapper.ToWire(masked.Header);
-                foreach (var chunk in PayloadChunker.Split($"{masked.Header.ExperimentId}/{masked.Header.Round}/{identity.Id}/masked", PayloadKind.MaskedInput, masked.Payload, header))
+                // The last chunk carries the payload's SHA-256: the digest both sides compute without hashing twice.
+                if (chunk.Last)
                 {
-                    // The last chunk carries the payload's SHA-256: the digest both sides compute without hashing twice.
-                    if (chunk.Last)
-                    {
-                        _audit?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
-                            AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
-                    }
-                    await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
-                    FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
+                    _audit?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
+                        AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                 }
-            }
-            else
-            {
-                var wire = SecAggWireMapper.ToWire(reply);
-                // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
-                // its advertisement, consistency signature and unmask response are recorded as those stages.
-                _audit?.Sent(reply, options.ResearcherId);
-                step?.Dispose();
-                await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
-                FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
+                await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
             }
         }
-        finally
+        else
         {
-            step?.Dispose();
+            var wire = SecAggWireMapper.ToWire(reply);
+            // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
+            // its advertisement, consistency signature and unmask response are recorded as those stages.
+            _audit?.Sent(reply, options.ResearcherId);
+            await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
+            FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
         }
     }
 

@@ -110,7 +110,6 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        using var step = Step(); // one span for the step's records
         var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(sent.Count);
         foreach (var (message, recipient) in sent)
         {
@@ -135,7 +134,6 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Received(IReadOnlyList<(SecAggMessage Message, string From)> received)
     {
         ArgumentNullException.ThrowIfNull(received);
-        using var step = Step(); // one span for the step's records
         var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(received.Count);
         foreach (var (message, sender) in received)
         {
@@ -271,52 +269,8 @@ public sealed class AuditRecorder(IAuditSink sink)
         });
 
     // The recorder builds a fresh attribute dictionary per event and never touches it again, so it hands it over whole.
-    private void Emit(string @event, string? experiment, long? round, string? session, Dictionary<string, string> attrs)
-    {
-        var entry = new AuditEntry(@event, experiment, round, session, attrs);
-        if (_step.Value is { } step) step.Add(entry);
-        else _sink.Append(entry);
-    }
-
-    // The events of the step this flow is in (Step), handed to the sink when it ends; null outside a step. Flow-local, so
-    // that another thread recording at the same time is not drawn into it.
-    private readonly AsyncLocal<List<AuditEntry>?> _step = new();
-
-    /// <summary>
-    /// Starts a protocol step: what this flow records until the returned scope is disposed reaches the sink at once, as one
-    /// span of several events (a node's receipt of a message and its answer, or its refusal) instead of one span each.
-    /// Disposing it records what was gathered, also when the step failed, and may be repeated; end it before a message it
-    /// records leaves. Inside another step it gathers nothing of its own.
-    /// </summary>
-    public IDisposable Step()
-    {
-        if (_step.Value is not null) return NoStep.Instance;
-        var entries = new List<AuditEntry>(4);
-        _step.Value = entries;
-        return new StepScope(this, entries);
-    }
-
-    private sealed class StepScope(AuditRecorder recorder, List<AuditEntry> entries) : IDisposable
-    {
-        private bool _ended;
-
-        public void Dispose()
-        {
-            if (_ended) return;
-            _ended = true;
-            if (ReferenceEquals(recorder._step.Value, entries)) recorder._step.Value = null;
-            if (entries.Count > 0) recorder._sink.AppendAll(entries);
-        }
-    }
-
-    private sealed class NoStep : IDisposable
-    {
-        public static readonly NoStep Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
+    private void Emit(string @event, string? experiment, long? round, string? session, Dictionary<string, string> attrs) =>
+        _sink.Append(new AuditEntry(@event, experiment, round, session, attrs));
 
     /// <summary>Lowercase hex of a session id, as records carry it.</summary>
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);

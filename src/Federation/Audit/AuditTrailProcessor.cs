@@ -30,19 +30,19 @@ public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEven
         if (data.GetTagItem(TelemetryTags.AuditEvent) is AuditSpanEvent auditEvent
             && _trails.TryGet(auditEvent.Participant, auditEvent.Run, out var sink))
         {
-            sink.AppendAll(auditEvent.Entries);
+            sink.Append(auditEvent.Entry);
         }
     }
 }
 
 /// <summary>
-/// Audit events on their way to a trail, as the <see cref="TelemetryTags.AuditEvent"/> tag of their span
-/// (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>): the participant whose trail gets them, the run, and
-/// the entries in order (one event, or those of one protocol step). An exporter that sends the span shows the events' names.
+/// An audit event on its way to a trail, as the <see cref="TelemetryTags.AuditEvent"/> tag of its span
+/// (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>): the participant whose trail gets it, the run, and the entry. An
+/// exporter that sends the span shows the event's name.
 /// </summary>
-public sealed record AuditSpanEvent(string Participant, string Run, IReadOnlyList<AuditEntry> Entries)
+public sealed record AuditSpanEvent(string Participant, string Run, AuditEntry Entry)
 {
-    public override string ToString() => Entries.Count == 1 ? Entries[0].Event : string.Join(' ', Entries.Select(e => e.Event));
+    public override string ToString() => Entry.Event;
 }
 
 /// <summary>
@@ -61,23 +61,13 @@ public sealed class ActivityAuditSink(string participantId, string runId) : IAud
 
     /// <summary>
     /// Emits the event's span. The span carries the entry to the trail untouched; the trail stamps it with its own clock
-    /// as the span ends, which is at once, on this thread. The same as <see cref="AppendAll"/> of one event.
+    /// as the span ends, which is at once, on this thread.
     /// </summary>
     /// <exception cref="InvalidOperationException">No tracer provider listens to the participant's audit source, so the event would be lost.</exception>
     public void Append(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        AppendAll([entry]);
-    }
-
-    /// <summary>Emits one span carrying the events of one protocol step, in order (one span costs more than its events).</summary>
-    /// <exception cref="InvalidOperationException">No tracer provider listens to the participant's audit source, so the events would be lost.</exception>
-    public void AppendAll(IReadOnlyList<AuditEntry> entries)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0) return;
-        foreach (var entry in entries) ArgumentNullException.ThrowIfNull(entry);
-        if (FederationTelemetry.RecordAuditEvent(_source, new AuditSpanEvent(ParticipantId, RunId, entries)) is null)
-            throw new InvalidOperationException($"audit event '{entries[0].Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.AuditSourceName(ParticipantId)}'");
+        if (FederationTelemetry.RecordAuditEvent(_source, new AuditSpanEvent(ParticipantId, RunId, entry)) is null)
+            throw new InvalidOperationException($"audit event '{entry.Event}' of '{ParticipantId}' was not recorded: no tracer provider with the audit-trail processor listens to '{FederationTelemetry.AuditSourceName(ParticipantId)}'");
     }
 }

@@ -107,8 +107,6 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
 
     void IAuditSink.Append(AuditEntry entry) => AppendBatch([entry]);
 
-    void IAuditSink.AppendAll(IReadOnlyList<AuditEntry> entries) => AppendBatch(entries);
-
     /// <summary>
     /// Appends the entries as consecutive records sealed by one signature (over the last one's signed bytes),
     /// written with one write, and returns them.

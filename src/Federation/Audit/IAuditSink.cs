@@ -12,13 +12,6 @@ public interface IAuditSink
     /// <summary>Records one event given whole (stamped when the sink takes it if it has no time); the caller no longer changes its attributes.</summary>
     void Append(AuditEntry entry);
 
-    /// <summary>Records the events of one protocol step, in order, as <see cref="Append(AuditEntry)"/> would one by one.</summary>
-    void AppendAll(IReadOnlyList<AuditEntry> entries)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries) Append(entry);
-    }
-
     /// <summary>Records one event (<see cref="AuditEvents"/>); its attributes are copied.</summary>
     void Append(string @event, string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs)
     {

@@ -164,11 +164,10 @@ public static class FederationTelemetry
     }
 
     /// <summary>
-    /// A zero-length span of <paramref name="auditEvent"/>'s participant's audit source (<see cref="AuditSource"/>) carrying
-    /// its events (one, or the several of one protocol step) as its <see cref="TelemetryTags.AuditEvent"/> tag;
-    /// <see cref="Audit.AuditTrailProcessor"/> passes them to that participant's trail of its run when the span ends (here, at
-    /// once). Only a span that will be exported (recorded) also gets each event as a span event with its fields as tags.
-    /// Null when nobody listens.
+    /// A zero-length span of <paramref name="auditEvent"/>'s participant's audit source (<see cref="AuditSource"/>) carrying the
+    /// event as its <see cref="TelemetryTags.AuditEvent"/> tag; <see cref="Audit.AuditTrailProcessor"/> passes it to that
+    /// participant's trail of its run when the span ends (here, at once). Only a span that will be exported (recorded) also
+    /// gets the event's fields as tags. Null when nobody listens.
     /// </summary>
     public static Activity? RecordAuditEvent(Audit.AuditSpanEvent auditEvent)
     {
@@ -179,9 +178,9 @@ public static class FederationTelemetry
     /// <summary><see cref="RecordAuditEvent(Audit.AuditSpanEvent)"/> from the participant's source, which the caller holds.</summary>
     internal static Activity? RecordAuditEvent(ActivitySource source, Audit.AuditSpanEvent auditEvent)
     {
-        var entries = auditEvent.Entries;
-        var name = AuditSpanNames.GetOrAdd(entries[0].Event, static e => "audit " + e);
-        // The trail processor knows an audit span when it starts by its source (IsAuditSource), and finds the events in its tag when it ends.
+        var entry = auditEvent.Entry;
+        var name = AuditSpanNames.GetOrAdd(entry.Event, static e => "audit " + e);
+        // The trail processor knows an audit span when it starts by its source (IsAuditSource), and finds the event in its tag when it ends.
         var activity = source.StartActivity(name);
         if (activity is null) return null;
         activity.SetTag(TelemetryTags.AuditEvent, auditEvent);
@@ -189,15 +188,10 @@ public static class FederationTelemetry
         {
             activity.SetTag(TelemetryTags.AuditParticipant, auditEvent.Participant);
             activity.SetTag(TelemetryTags.AuditRun, auditEvent.Run);
-            foreach (var entry in entries)
-            {
-                var tags = new ActivityTagsCollection();
-                if (entry.Experiment is not null) tags[TelemetryTags.ExperimentId] = entry.Experiment;
-                if (entry.Round is { } r) tags[TelemetryTags.Round] = r;
-                if (entry.Session is not null) tags[TelemetryTags.SessionId] = entry.Session;
-                foreach (var (key, value) in entry.Attrs) tags[TelemetryTags.AuditAttrPrefix + key] = value;
-                activity.AddEvent(new ActivityEvent(entry.Event, tags: tags));
-            }
+            if (entry.Experiment is not null) activity.SetTag(TelemetryTags.ExperimentId, entry.Experiment);
+            if (entry.Round is { } r) activity.SetTag(TelemetryTags.Round, r);
+            if (entry.Session is not null) activity.SetTag(TelemetryTags.SessionId, entry.Session);
+            foreach (var (key, value) in entry.Attrs) activity.SetTag(TelemetryTags.AuditAttrPrefix + key, value);
         }
         activity.Stop();
         return activity;

@@ -160,50 +160,6 @@ public sealed class TelemetryTests
         Assert.All(lines[1..], l => Assert.Contains("\"event\":\"dp.spent\"", l, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void Step_PutsAFlowsEventsIntoOneSpan_InOrder_AndLeavesOtherFlowsAlone()
-    {
-        var participant = "stepping-" + Guid.NewGuid().ToString("N");
-        var exported = new List<Activity>();
-        using var dir = new TempDirectory();
-        using var identity = NodeIdentity.Generate(participant);
-        using var trails = new AuditTrails();
-        trails.Add(new AuditTrailWriter(dir.File("t.jsonl"), participant, identity.Sign, identity.PublicKey, "run-s", new StepClock()));
-        using (OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(FederationTelemetry.AuditSourceName(participant))
-            .SetSampler(new AlwaysOnSampler()).AddProcessor(new AuditTrailProcessor(trails, exportAuditEvents: true))
-            .AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new ActivityCollector(exported))).Build())
-        {
-            var recorder = new AuditRecorder(new ActivityAuditSink(participant, "run-s"));
-            var step = recorder.Step();
-            recorder.DpSpent("exp", 1, 0.5, 1e-5);
-            // A flow that did not start inside the step (another connection's thread) records on its own.
-            var other = new Thread(() => recorder.DpSpent("exp", 9, 0.5, 1e-5));
-            using (ExecutionContext.SuppressFlow()) other.Start();
-            other.Join();
-            recorder.DpSpent("exp", 2, 0.5, 1e-5);
-            using (recorder.Step()) recorder.DpSpent("exp", 3, 0.5, 1e-5); // inside a step: part of it
-            step.Dispose();
-            step.Dispose(); // once only
-            recorder.DpSpent("exp", 4, 0.5, 1e-5);
-        }
-        trails.Dispose();
-
-        // Exported (ExportAuditEvents), each span carries its events as span events, in order.
-        Assert.Equal([["dp.spent 9"], ["dp.spent 1", "dp.spent 2", "dp.spent 3"], ["dp.spent 4"]],
-            exported.Select(a => a.Events.Select(e => $"{e.Name} {e.Tags.First(t => t.Key == TelemetryTags.Round).Value}").ToArray()));
-        var rounds = File.ReadAllLines(dir.File("t.jsonl")).Skip(1).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("round").GetInt64());
-        Assert.Equal([9L, 1, 2, 3, 4], rounds);
-    }
-
-    private sealed class ActivityCollector(List<Activity> activities) : OpenTelemetry.BaseExporter<Activity>
-    {
-        public override OpenTelemetry.ExportResult Export(in OpenTelemetry.Batch<Activity> batch)
-        {
-            foreach (var activity in batch) activities.Add(activity);
-            return OpenTelemetry.ExportResult.Success;
-        }
-    }
-
     /// <summary>Collects "NAME ROUND" of the exported spans of one experiment (other tests' spans pass through the same source).</summary>
     [Fact]
     public void AuditEvents_AreHeardOnlyByTheirParticipantsPipeline()
