@@ -16,6 +16,11 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     public string ParticipantId => _sink.ParticipantId;
 
+    // This participant as a one-id list (`from` of what it sends, `to` of what it receives), escaped once.
+    private string Self => _self ??= AuditLists.Single(ParticipantId);
+
+    private string? _self;
+
     /// <summary>A node's policy; record it when the node starts and whenever it changes.</summary>
     public void Policy(AuditPolicy policy)
     {
@@ -96,7 +101,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// relay (<c>authored</c>).
     /// </summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(message, sent: true, AuditLists.Single(ParticipantId), AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
+        Message(message, sent: true, Self, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
     /// <summary>
     /// The messages the researcher sent in one step of a round, one per recipient, as few records as the stage allows:
@@ -107,23 +112,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// </summary>
     /// <param name="sent">Each message with its recipient, in the order sent.</param>
     /// <param name="task">What the round aggregates, for a <c>round.start</c> (<see cref="AuditTasks"/>).</param>
-    public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train)
-    {
-        ArgumentNullException.ThrowIfNull(sent);
-        var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(sent.Count);
-        foreach (var (message, recipient) in sent)
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            var sha256 = Digest(message);
-            if (group.Count > 0 && !Joins(group[0], message, sha256, sent: true))
-            {
-                Group(group, sent: true, task);
-                group.Clear();
-            }
-            group.Add((message, recipient, sha256));
-        }
-        if (group.Count > 0) Group(group, sent: true, task);
-    }
+    public void Sent(IReadOnlyList<(SecAggMessage Message, string To)> sent, string task = AuditTasks.Train) => Grouped(sent, sent: true, task);
 
     /// <summary>
     /// The messages the researcher received in one step of a round, as few records as the stage allows: messages of one
@@ -131,22 +120,25 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// response, whose <c>unmask.revealed</c> is per node, is recorded alone.
     /// </summary>
     /// <param name="received">Each message with its sender, in the order received.</param>
-    public void Received(IReadOnlyList<(SecAggMessage Message, string From)> received)
+    public void Received(IReadOnlyList<(SecAggMessage Message, string From)> received) => Grouped(received, sent: false, AuditTasks.Train);
+
+    // Runs of messages that can share a record (Joins) become one record each, in order.
+    private void Grouped(IReadOnlyList<(SecAggMessage Message, string Peer)> messages, bool sent, string task)
     {
-        ArgumentNullException.ThrowIfNull(received);
-        var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(received.Count);
-        foreach (var (message, sender) in received)
+        ArgumentNullException.ThrowIfNull(messages);
+        var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(messages.Count);
+        foreach (var (message, peer) in messages)
         {
             ArgumentNullException.ThrowIfNull(message);
             var sha256 = Digest(message);
-            if (group.Count > 0 && !Joins(group[0], message, sha256, sent: false))
+            if (group.Count > 0 && !Joins(group[0], message, sha256, sent))
             {
-                Group(group, sent: false, AuditTasks.Train);
+                Group(group, sent, task);
                 group.Clear();
             }
-            group.Add((message, sender, sha256));
+            group.Add((message, peer, sha256));
         }
-        if (group.Count > 0) Group(group, sent: false, AuditTasks.Train);
+        if (group.Count > 0) Group(group, sent, task);
     }
 
     // One record holds messages of one type and round; a stage's message only copies of itself (its stage attributes come from it).
@@ -159,10 +151,25 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     private void Group(List<(SecAggMessage Message, string Peer, string Sha256)> group, bool sent, string task)
     {
-        var peers = AuditLists.Join(group.Select(g => g.Peer));
-        var self = AuditLists.Single(ParticipantId);
-        var sha256 = group.All(g => g.Sha256 == group[0].Sha256) ? group[0].Sha256 : string.Join(',', group.Select(g => g.Sha256));
-        Message(group[0].Message, sent, sent ? self : peers, sent ? peers : self, bytes: null, dp: null, task, sha256);
+        var first = group[0];
+        string peers, sha256;
+        if (group.Count == 1)
+        {
+            (peers, sha256) = (AuditLists.Single(first.Peer), first.Sha256);
+        }
+        else
+        {
+            var ids = new string[group.Count];
+            var digests = new string[group.Count];
+            var same = true;
+            for (var i = 0; i < group.Count; i++)
+            {
+                (ids[i], digests[i]) = (group[i].Peer, group[i].Sha256);
+                same &= digests[i] == first.Sha256;
+            }
+            (peers, sha256) = (AuditLists.Join(ids), same ? first.Sha256 : string.Join(',', digests));
+        }
+        Message(first.Message, sent, sent ? Self : peers, sent ? peers : Self, bytes: null, dp: null, task, sha256);
     }
 
     /// <summary>
@@ -176,21 +183,21 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <param name="dp">For a node's <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: the DP parameters it applies.</param>
     /// <param name="task">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: what the round aggregates (<see cref="AuditTasks"/>).</param>
     public void Received(SecAggMessage message, string from, long? bytes = null, AuditDpParameters? dp = null, string task = AuditTasks.Train) =>
-        Message(message, sent: false, AuditLists.Single(from), AuditLists.Single(ParticipantId), bytes, dp, task);
+        Message(message, sent: false, AuditLists.Single(from), Self, bytes, dp, task);
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
-        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(ParticipantId), AuditLists.Single(to), Bytes(bytes)));
+        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, Self, AuditLists.Single(to), Bytes(bytes)));
 
     /// <summary>Any other message sent alike to several recipients (a training request, a global model): one record, <c>to</c> lists them.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, IReadOnlyList<string> to)
     {
         ArgumentNullException.ThrowIfNull(to);
-        if (to.Count > 0) Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(ParticipantId), AuditLists.Join(to), bytes: null));
+        if (to.Count > 0) Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, Self, AuditLists.Join(to), bytes: null));
     }
 
     public void Received(string experimentId, long round, string? session, string type, string sha256, string from, long? bytes = null) =>
-        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(from), AuditLists.Single(ParticipantId), Bytes(bytes)));
+        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, sha256, AuditLists.Single(from), Self, Bytes(bytes)));
 
     /// <summary>
     /// Other messages of one type received in one step (the researcher's training replies, masked inputs): one record,
@@ -203,7 +210,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         if (received.Count == 0) return;
         var bytes = received.All(r => r.Bytes is not null) ? string.Join(',', received.Select(r => Int(r.Bytes!.Value))) : null;
         Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, string.Join(',', received.Select(r => r.Sha256)),
-            AuditLists.Join(received.Select(r => r.From)), AuditLists.Single(ParticipantId), bytes));
+            AuditLists.Join(received.Select(r => r.From)), Self, bytes));
     }
 
     /// <summary>
@@ -255,8 +262,8 @@ public sealed class AuditRecorder(IAuditSink sink)
             : dropped is null ? SurvivorDigest(survivors, extra) : SurvivorAttrs(survivors, extra);
         attrs[AuditAttrs.ModelSha256] = modelSha256;
         if (dropped is not null) attrs[AuditAttrs.Dropped] = AuditLists.Join(dropped);
-        if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(from), AuditLists.Single(ParticipantId), bytes: null);
-        else if (to is { Count: > 0 }) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(ParticipantId), AuditLists.Join(to), bytes: null);
+        if (from is not null) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, AuditLists.Single(from), Self, bytes: null);
+        else if (to is { Count: > 0 }) AddMessage(attrs, AuditMessageTypes.GlobalModel, modelSha256, Self, AuditLists.Join(to), bytes: null);
         Emit(AuditEvents.RoundResult, experimentId, round, session, attrs);
     }
 
