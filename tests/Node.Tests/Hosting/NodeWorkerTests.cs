@@ -34,7 +34,9 @@ public sealed class NodeWorkerTests : IDisposable
 
             await using var researcher = await ResearcherHost.StartAsync(Roster, port);
 
-            await Eventually.HoldsAsync(() => researcher.Registry.Find(_identity.Id) is not null, Patience, "the researcher lists the node");
+            // The researcher lists the node when its hello arrives, a moment before the node reads the admission and logs it.
+            await Eventually.HoldsAsync(() => researcher.Registry.Find(_identity.Id) is not null && _log.Count(NodeHost.ConnectedEvent) > 0, Patience,
+                "the researcher lists the node and the node logs that it connected");
             Assert.Equal(1, _log.Count(NodeHost.ConnectedEvent));
             Assert.Contains(_log.Messages(NodeHost.ConnectionFailedEvent), m => m.Contains(researcher.Url, StringComparison.Ordinal));
         }
@@ -97,7 +99,9 @@ public sealed class NodeWorkerTests : IDisposable
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopping the researcher took {stopping.Elapsed.TotalSeconds:F1} s");
             await using var second = await ResearcherHost.StartAsync(Roster, port);
 
-            await Eventually.HoldsAsync(() => second.Registry.Find(_identity.Id) is not null, Patience, "the restarted researcher lists the node");
+            // Listed on the hello, logged by the node a moment later when it reads the admission.
+            await Eventually.HoldsAsync(() => second.Registry.Find(_identity.Id) is not null && _log.Count(NodeHost.ConnectedEvent) > 1, Patience,
+                "the restarted researcher lists the node and the node logs that it connected again");
             Assert.Equal(2, _log.Count(NodeHost.ConnectedEvent));
         }
         finally
