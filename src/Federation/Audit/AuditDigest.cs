@@ -25,12 +25,8 @@ public static class AuditDigest
     public static string Config(SecAggConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Convert.ToHexStringLower(ConfigDigest(config));
+        return Convert.ToHexStringLower(config.Digest()); // computed once per configuration object, shared with the protocol
     }
-
-    // SecAggConfig.Digest is computed once per configuration object: the round.start record and the RoundStart message on
-    // every side reuse the digest the protocol computed.
-    private static byte[] ConfigDigest(SecAggConfig config) => config.Digest();
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
     public static string Ids(IReadOnlyList<string> ids)
@@ -111,7 +107,7 @@ public static class AuditDigest
         switch (message)
         {
             case RoundStart m:
-                hash.Add(ConfigDigest(m.Config));
+                hash.Add(m.Config.Digest());
                 break;
             case KeyAdvertisement m:
                 AddAdvertisement(hash, m);

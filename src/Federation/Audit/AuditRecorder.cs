@@ -101,7 +101,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// relay (<c>authored</c>).
     /// </summary>
     public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(message, sent: true, Self, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
+        Message(message, sent: true, to, Self, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
     /// <summary>
     /// The messages the researcher sent in one step of a round, one per recipient, as few records as the stage allows:
@@ -169,7 +169,7 @@ public sealed class AuditRecorder(IAuditSink sink)
             }
             (peers, sha256) = (AuditLists.Join(ids), same ? first.Sha256 : string.Join(',', digests));
         }
-        Message(first.Message, sent, sent ? Self : peers, sent ? peers : Self, bytes: null, dp: null, task, sha256);
+        Message(first.Message, sent, first.Peer, sent ? Self : peers, sent ? peers : Self, bytes: null, dp: null, task, sha256);
     }
 
     /// <summary>
@@ -183,7 +183,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// <param name="dp">For a node's <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: the DP parameters it applies.</param>
     /// <param name="task">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: what the round aggregates (<see cref="AuditTasks"/>).</param>
     public void Received(SecAggMessage message, string from, long? bytes = null, AuditDpParameters? dp = null, string task = AuditTasks.Train) =>
-        Message(message, sent: false, AuditLists.Single(from), Self, bytes, dp, task);
+        Message(message, sent: false, from, AuditLists.Single(from), Self, bytes, dp, task);
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
@@ -299,13 +299,13 @@ public sealed class AuditRecorder(IAuditSink sink)
         return sha256;
     }
 
-    // `from` and `to` are lists (AuditLists); `sha256` one digest, or one per listed peer.
-    private void Message(SecAggMessage message, bool sent, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
+    // `peer` is the (first) recipient or sender as an id; `from` and `to` are lists (AuditLists); `sha256` one digest, or one per listed peer.
+    private void Message(SecAggMessage message, bool sent, string peer, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         sha256 ??= Digest(message);
         var stage = StageOf(message, sent);
-        var attrs = stage is null ? Attrs(MessageAttrCount) : StageAttrs(message, sent, to, dp, task);
+        var attrs = stage is null ? Attrs(MessageAttrCount) : StageAttrs(message, sent, peer, dp, task);
         // The item lists are the author's and the final receiver's evidence (AuditEvents): a node's message as sent lists what
         // the server may relay, a relay as received lists what it carried. The server's own copies of them would add its
         // word to the digest it already records, and cost it a digest per item per recipient.
@@ -315,8 +315,8 @@ public sealed class AuditRecorder(IAuditSink sink)
         Append(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), message.Header, attrs);
     }
 
-    /// <summary>The attributes of the stage <paramref name="message"/> marks (<see cref="StageOf"/>); <paramref name="to"/> is the recipient list (<see cref="AuditLists"/>).</summary>
-    private Dictionary<string, string> StageAttrs(SecAggMessage message, bool sent, string to, AuditDpParameters? dp, string task)
+    /// <summary>The attributes of the stage <paramref name="message"/> marks (<see cref="StageOf"/>); <paramref name="peer"/> is its recipient or sender.</summary>
+    private Dictionary<string, string> StageAttrs(SecAggMessage message, bool sent, string peer, AuditDpParameters? dp, string task)
     {
         switch (message)
         {
@@ -327,7 +327,7 @@ public sealed class AuditRecorder(IAuditSink sink)
             case UnmaskRequest request:
                 // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
                 var attrs = sent ? SurvivorDigest(request.Survivors, 2 + MessageAttrCount) : SurvivorAttrs(request.Survivors, 2 + MessageAttrCount);
-                attrs[AuditAttrs.Node] = !sent ? ParticipantId : to.Contains('%', StringComparison.Ordinal) ? AuditLists.Split(to)[0] : to;
+                attrs[AuditAttrs.Node] = sent ? peer : ParticipantId; // an unmask request is never grouped: one recipient
                 attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
                 return attrs;
             case UnmaskResponse response:
