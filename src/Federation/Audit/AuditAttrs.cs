@@ -13,7 +13,6 @@ public static class AuditAttrs
     public const string From = "from";
     public const string To = "to";
     public const string Bytes = "bytes";
-    public const string Count = "count";
     public const string Node = "node";
     public const string Authored = "authored";
     public const string Relayed = "relayed";
