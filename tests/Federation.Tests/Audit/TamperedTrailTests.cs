@@ -202,6 +202,26 @@ public sealed class TamperedTrailTests : IDisposable
         Assert.Contains(rule == AuditRules.Message ? "received TrainingReply from 'b%,c' with sha256 ee99" : "from 2 peer(s) with 3 digest(s)", finding.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a,b")]
+    public void Verify_ASentMessageNamingNoneOrSeveralSenders_IsAMalformedRecord_NotACrash(string from)
+    {
+        // A signed record the recorder would never write: a message sent by nobody, or by two participants.
+        using var dir = new TempDirectory();
+        using var researcher = NodeIdentity.Generate("researcher");
+        using (var writer = new AuditTrailWriter(dir.File("researcher.jsonl"), "researcher", researcher.Sign, researcher.PublicKey, "run", new StepClock(), new AuditTrailOptions { Role = AuditRoles.Researcher }))
+        {
+            ((IAuditSink)writer).Append(AuditEvents.MessageSent, "exp", 1, null, new Dictionary<string, string>
+            {
+                [AuditAttrs.Type] = AuditMessageTypes.GlobalModel, [AuditAttrs.Sha256] = "ab12", [AuditAttrs.From] = from, [AuditAttrs.To] = "a",
+            });
+        }
+
+        var finding = Only(AuditVerifier.Verify([dir.File("researcher.jsonl")]), AuditRules.MessageLists);
+        Assert.Contains("sender", finding.Message);
+    }
+
     [Fact]
     public void Verify_WholeTrailForgedUnderAnotherKey_IsOneRosterFinding()
     {

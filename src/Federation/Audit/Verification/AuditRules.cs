@@ -53,6 +53,6 @@ public static class AuditRules
     public const string Policy = "policy.violated";
     /// <summary>A received message that the sender's trail does not record sending (other hash, or none).</summary>
     public const string Message = "message.mismatch";
-    /// <summary>A record of several messages whose lists do not line up (more or fewer digests or sizes than peers): it stands for no message.</summary>
+    /// <summary>A record of messages whose lists do not line up (more or fewer digests or sizes than peers, or a sent message with no or several senders): it stands for no message.</summary>
     public const string MessageLists = "message.malformed";
 }

@@ -31,7 +31,11 @@ internal static class RecordViews
         var peers = sent ? recipients : senders;
         var digests = sha256.Split(',');
         var sizes = record.Attr(AuditAttrs.Bytes)?.Split(',');
-        if (!Fits(digests, peers) || (sizes is not null && !Fits(sizes, peers)))
+        if (sent && senders.Count != 1)
+        {
+            report(AuditRules.MessageLists, record.Seq, $"{record.Attr(AuditAttrs.Type)} sent by {senders.Count} senders: a message has one, so the record stands for no message");
+        }
+        else if (!Fits(digests, peers) || (sizes is not null && !Fits(sizes, peers)))
         {
             report(AuditRules.MessageLists, record.Seq, $"{record.Attr(AuditAttrs.Type)} {(sent ? "to" : "from")} {peers.Count} peer(s) with {digests.Length} digest(s){(sizes is null ? "" : $" and {sizes.Length} size(s)")}: the lists do not line up, so the record stands for no message");
         }
