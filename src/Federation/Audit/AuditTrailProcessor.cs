@@ -5,7 +5,7 @@ using OpenTelemetry;
 namespace FedBioMed.Federation.Audit;
 
 /// <summary>
-/// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>)
+/// Feeds the audit trails from the spans: each ended audit-event span (<see cref="FederationTelemetry.RecordAuditEvent(System.Diagnostics.ActivitySource, AuditSpanEvent)"/>)
 /// becomes a record in the trail of the participant and run its <see cref="AuditSpanEvent"/> names: the entry it carries
 /// (whose fields its tags repeat when the span is exported). Runs in the thread that ends the span, so
 /// events keep the order of the protocol steps (a <see cref="BackgroundAuditSink"/> then seals and writes them
@@ -37,7 +37,7 @@ public sealed class AuditTrailProcessor(AuditTrails trails, bool exportAuditEven
 
 /// <summary>
 /// An audit event on its way to a trail, as the <see cref="TelemetryTags.AuditEvent"/> tag of its span
-/// (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>): the participant whose trail gets it, the run, and the entry. An
+/// (<see cref="FederationTelemetry.RecordAuditEvent(System.Diagnostics.ActivitySource, AuditSpanEvent)"/>): the participant whose trail gets it, the run, and the entry. An
 /// exporter that sends the span shows the event's name.
 /// </summary>
 public sealed record AuditSpanEvent(string Participant, string Run, AuditEntry Entry)
@@ -46,7 +46,7 @@ public sealed record AuditSpanEvent(string Participant, string Run, AuditEntry E
 }
 
 /// <summary>
-/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent(AuditSpanEvent)"/>)
+/// An <see cref="IAuditSink"/> that emits each event as a span (<see cref="FederationTelemetry.RecordAuditEvent(System.Diagnostics.ActivitySource, AuditSpanEvent)"/>)
 /// of <paramref name="participantId"/> in run <paramref name="runId"/>, for hosts whose trails are written by
 /// <see cref="AuditTrailProcessor"/> in the OpenTelemetry pipeline.
 /// </summary>

@@ -164,18 +164,11 @@ public static class FederationTelemetry
     }
 
     /// <summary>
-    /// A zero-length span of <paramref name="auditEvent"/>'s participant's audit source (<see cref="AuditSource"/>) carrying the
-    /// event as its <see cref="TelemetryTags.AuditEvent"/> tag; <see cref="Audit.AuditTrailProcessor"/> passes it to that
-    /// participant's trail of its run when the span ends (here, at once). Only a span that will be exported (recorded) also
-    /// gets the event's fields as tags. Null when nobody listens.
+    /// A zero-length span of <paramref name="source"/>, <paramref name="auditEvent"/>'s participant's audit source
+    /// (<see cref="AuditSource"/>), carrying the event as its <see cref="TelemetryTags.AuditEvent"/> tag;
+    /// <see cref="Audit.AuditTrailProcessor"/> passes it to that participant's trail of its run when the span ends (here, at
+    /// once). Only a span that will be exported (recorded) also gets the event's fields as tags. Null when nobody listens.
     /// </summary>
-    public static Activity? RecordAuditEvent(Audit.AuditSpanEvent auditEvent)
-    {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        return RecordAuditEvent(AuditSource(auditEvent.Participant), auditEvent);
-    }
-
-    /// <summary><see cref="RecordAuditEvent(Audit.AuditSpanEvent)"/> from the participant's source, which the caller holds.</summary>
     internal static Activity? RecordAuditEvent(ActivitySource source, Audit.AuditSpanEvent auditEvent)
     {
         var entry = auditEvent.Entry;
