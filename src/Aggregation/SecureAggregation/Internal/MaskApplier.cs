@@ -9,7 +9,10 @@ internal static class MaskApplier
     public static void Apply(Span<byte> words, int wordBits, ReadOnlySpan<MaskTerm> terms)
     {
         if (terms.IsEmpty) return;
-        using var expander = new MaskExpander();
+        // Scratch no larger than the vector needs: the default 128 KiB chunk allocates 256 KiB of pinned buffers, and for a
+        // small model, called per node and round, those allocations alone forced a full blocking GC about 20 times a second
+        // (pinned arrays count against the large-object budget).
+        using var expander = new MaskExpander(ChunkBytes(words.Length));
         switch (wordBits)
         {
             case 16: expander.Apply(MemoryMarshal.Cast<byte, ushort>(words), 0, terms); break;
@@ -17,6 +20,10 @@ internal static class MaskApplier
             default: expander.Apply(MemoryMarshal.Cast<byte, ulong>(words), 0, terms); break;
         }
     }
+
+    // Whole AES blocks covering the vector (the mask starts at word 0, so no partial first block), at most the default chunk.
+    internal static int ChunkBytes(int vectorBytes) =>
+        Math.Clamp((vectorBytes + MaskPrg.BlockSize - 1) / MaskPrg.BlockSize * MaskPrg.BlockSize, MaskPrg.BlockSize, MaskExpander.DefaultChunkBytes);
 
     public static void Add(Span<byte> accumulator, ReadOnlySpan<byte> values, int wordBits)
     {
