@@ -53,7 +53,11 @@ public static class TelemetryServiceCollectionExtensions
                     // The usual exporters, built as AddOtlpExporter/AddConsoleExporter build them (OTLP from the OTEL_* variables),
                     // behind the filter that keeps other participants' spans out when the process hosts several.
                     var exporters = new List<BaseProcessor<Activity>>();
-                    if (options.Otlp) exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions())));
+                    if (options.Otlp)
+                    {
+                        var batch = new BatchExportActivityProcessorOptions();
+                        exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions()), batch.MaxQueueSize, batch.ScheduledDelayMilliseconds, batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize));
+                    }
                     if (options.Console) exporters.Add(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
                     tracing.AddProcessor(options.Participant is { } participant
                         ? new OwnSpansExportProcessor(participant, exporters)
