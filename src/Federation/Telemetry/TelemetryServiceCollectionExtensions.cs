@@ -55,8 +55,10 @@ public static class TelemetryServiceCollectionExtensions
                     var exporters = new List<BaseProcessor<Activity>>();
                     if (options.Otlp)
                     {
-                        var batch = new BatchExportActivityProcessorOptions();
-                        exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions()), batch.MaxQueueSize, batch.ScheduledDelayMilliseconds, batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize));
+                        var batch = new BatchExportActivityProcessorOptions(); // reads OTEL_BSP_* as AddOtlpExporter would
+                        exporters.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions()), maxQueueSize: batch.MaxQueueSize,
+                            scheduledDelayMilliseconds: batch.ScheduledDelayMilliseconds, exporterTimeoutMilliseconds: batch.ExporterTimeoutMilliseconds,
+                            maxExportBatchSize: batch.MaxExportBatchSize));
                     }
                     if (options.Console) exporters.Add(new SimpleActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions())));
                     tracing.AddProcessor(options.Participant is { } participant
