@@ -43,10 +43,10 @@ public sealed class ContextBuilder
     public ContextBuilder Add(string field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        int length = Encoding.UTF8.GetByteCount(field);
-        var destination = _buffer.GetSpan(sizeof(int) + length);
+        // One pass: room for the longest encoding, then the length actually written (counting first walked the string twice).
+        var destination = _buffer.GetSpan(sizeof(int) + Encoding.UTF8.GetMaxByteCount(field.Length));
+        int length = Encoding.UTF8.GetBytes(field, destination[sizeof(int)..]);
         BinaryPrimitives.WriteInt32LittleEndian(destination, length);
-        Encoding.UTF8.GetBytes(field, destination[sizeof(int)..]);
         _buffer.Advance(sizeof(int) + length);
         return this;
     }
@@ -61,6 +61,9 @@ public sealed class ContextBuilder
 
     /// <summary>The encoded context so far.</summary>
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+
+    /// <summary>The encoded context so far, without a copy (valid until the builder changes).</summary>
+    public ReadOnlySpan<byte> Encoded => _buffer.WrittenSpan;
 
     /// <summary>SHA-256 of the encoded context.</summary>
     public byte[] Sha256() => System.Security.Cryptography.SHA256.HashData(_buffer.WrittenSpan);

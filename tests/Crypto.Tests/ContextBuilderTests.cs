@@ -35,6 +35,21 @@ public sealed class ContextBuilderTests
         Assert.Equal(viaBytes, viaString);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("hospital-a")]
+    [InlineData("aé€😀")]
+    [InlineData("lone \ud800 surrogate")]
+    public void Add_String_PrefixesTheLengthOfItsUtf8Encoding(string field)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(field);
+        var expected = new ContextBuilder("p").Add(utf8).ToArray();
+        var built = new ContextBuilder("p").Add(field);
+
+        Assert.Equal(expected, built.ToArray());
+        Assert.Equal(expected, built.Encoded.ToArray());
+    }
+
     [Fact]
     public void Restart_EncodesExactlyWhatANewBuilderWould_AndHashesIt()
     {

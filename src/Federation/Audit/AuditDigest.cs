@@ -103,7 +103,7 @@ public static class AuditDigest
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message is MaskedInput masked) return MaskedInput(masked.Header, masked.Sender, SHA256.HashData(masked.Payload ?? []));
-        var hash = Start(message.GetType().Name, message.Header);
+        var hash = Start(TypeName(message), message.Header);
         switch (message)
         {
             case RoundStart m:
@@ -157,7 +157,7 @@ public static class AuditDigest
     public static IReadOnlyList<(string To, string Sha256)>? AuthoredItems(SecAggMessage message, string? messageSha256 = null) => message switch
     {
         KeyAdvertisement or ConsistencySignature => [("*", messageSha256 ?? Message(message))],
-        EncryptedShares m => m.Shares.Select(s => (s.Receiver, Share(m.Header, s))).ToArray(),
+        EncryptedShares m => Shares(m.Header, m.Shares, author: false),
         _ => null,
     };
 
@@ -168,10 +168,54 @@ public static class AuditDigest
     /// </summary>
     public static IReadOnlyList<(string Author, string Sha256)>? RelayedItems(SecAggMessage message) => message switch
     {
-        AdvertisedKeys m => m.Advertisements.Select(a => (a.Sender, Message(a))).ToArray(),
-        ForwardedShares m => m.Shares.Select(s => (s.Sender, Share(m.Header, s))).ToArray(),
-        UnmaskRequest m => m.Signatures.Select(s => (s.Sender, Message(s))).ToArray(),
+        AdvertisedKeys m => Senders(m.Advertisements),
+        ForwardedShares m => Shares(m.Header, m.Shares, author: true),
+        UnmaskRequest m => Senders(m.Signatures),
         _ => null,
+    };
+
+    // Each share as (its sender or its receiver, its digest); loops rather than LINQ, as this runs for every relay.
+    private static (string, string Sha256)[] Shares(RoundHeader header, IReadOnlyList<EncryptedShare> shares, bool author)
+    {
+        var items = new (string, string)[shares.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = (author ? shares[i].Sender : shares[i].Receiver, Share(header, shares[i]));
+        return items;
+    }
+
+    // Each relayed message (advertisement, consistency signature) as (its sender, its digest).
+    private static (string Author, string Sha256)[] Senders<T>(IReadOnlyList<T> messages) where T : ClientMessage
+    {
+        var items = new (string, string)[messages.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = (messages[i].Sender, Message(messages[i]));
+        return items;
+    }
+
+    /// <summary>
+    /// The name of a protocol message's type as digests and records carry it: its class name (what <c>GetType().Name</c>
+    /// gives), without the reflection call, as this runs for every message on each side.
+    /// </summary>
+    public static string TypeName(SecAggMessage message) => message switch
+    {
+        Aggregation.SecureAggregation.Messages.RoundStart => nameof(Aggregation.SecureAggregation.Messages.RoundStart),
+        KeyAdvertisement => nameof(KeyAdvertisement),
+        AdvertisedKeys => nameof(AdvertisedKeys),
+        EncryptedShares => nameof(EncryptedShares),
+        ForwardedShares => nameof(ForwardedShares),
+        Aggregation.SecureAggregation.Messages.MaskedInput => nameof(Aggregation.SecureAggregation.Messages.MaskedInput),
+        SurvivorSet => nameof(SurvivorSet),
+        ConsistencySignature => nameof(ConsistencySignature),
+        UnmaskRequest => nameof(UnmaskRequest),
+        UnmaskResponse => nameof(UnmaskResponse),
+        null => throw new ArgumentNullException(nameof(message)),
+        _ => message.GetType().Name,
+    };
+
+    /// <summary>The name of a share kind as records carry it (the enum member's name), without formatting the enum.</summary>
+    public static string KindName(ShareKind kind) => kind switch
+    {
+        ShareKind.SelfMaskSeed => nameof(ShareKind.SelfMaskSeed),
+        ShareKind.MaskingKey => nameof(ShareKind.MaskingKey),
+        _ => kind.ToString(),
     };
 
     /// <summary>One encrypted share as it travels inside a message of <paramref name="header"/>'s round.</summary>
@@ -204,6 +248,9 @@ public static class AuditDigest
     [ThreadStatic]
     private static bool t_builderOut;
 
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private static ContextBuilder Begin(string purpose)
     {
         if (t_builderOut) return new ContextBuilder(purpose);
@@ -230,7 +277,10 @@ public static class AuditDigest
     private static string Finish(ContextBuilder fields)
     {
         Span<byte> sha256 = stackalloc byte[32];
-        fields.Sha256(sha256);
+        // A reused native context: a one-shot hash sets one up and frees it per call, which is most of a small input's cost.
+        var hash = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(fields.Encoded);
+        hash.GetHashAndReset(sha256);
         if (ReferenceEquals(fields, t_builder)) t_builderOut = false;
         return Convert.ToHexStringLower(sha256);
     }

@@ -11,6 +11,7 @@ public static class AuditLists
     public static string Join(IEnumerable<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        if (ids is IReadOnlyList<string> known) return JoinList(known);
         var list = Builder();
         var first = true;
         foreach (var id in ids)
@@ -46,6 +47,39 @@ public static class AuditLists
             list.Append(':').Append(kind);
         }
         return Done(list);
+    }
+
+    // A round joins the same few lists again and again (cohort, survivors, a broadcast's recipients, on every side): the last
+    // list joined is remembered by content (comparing ids costs less than building the string). Swapped whole, so concurrent
+    // callers are safe.
+    private static JoinedList? s_lastJoined;
+
+    private sealed record JoinedList(string[] Ids, string Text);
+
+    private static string JoinList(IReadOnlyList<string> ids)
+    {
+        if (s_lastJoined is { } last && Same(last.Ids, ids)) return last.Text;
+        var copy = new string[ids.Count];
+        var list = Builder();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = ids[i] ?? throw new ArgumentNullException(nameof(ids), "a list holds a null id");
+            if (i > 0) list.Append(',');
+            AppendEscaped(list, copy[i]);
+        }
+        var text = Done(list);
+        s_lastJoined = new JoinedList(copy, text);
+        return text;
+    }
+
+    private static bool Same(string[] known, IReadOnlyList<string> ids)
+    {
+        if (known.Length != ids.Count) return false;
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (!string.Equals(known[i], ids[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 
     // Lists are built for every message record (relayed digests run to hundreds of characters): one builder per thread,

@@ -208,9 +208,18 @@ public sealed class AuditRecorder(IAuditSink sink)
     {
         ArgumentNullException.ThrowIfNull(received);
         if (received.Count == 0) return;
-        var bytes = received.All(r => r.Bytes is not null) ? string.Join(',', received.Select(r => Int(r.Bytes!.Value))) : null;
-        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, string.Join(',', received.Select(r => r.Sha256)),
-            AuditLists.Join(received.Select(r => r.From)), Self, bytes));
+        var senders = new string[received.Count];
+        var digests = new string[received.Count];
+        var sizes = new string[received.Count];
+        var sized = true;
+        for (var i = 0; i < senders.Length; i++)
+        {
+            (senders[i], digests[i]) = (received[i].From, received[i].Sha256);
+            if (received[i].Bytes is { } b) sizes[i] = Int(b);
+            else sized = false;
+        }
+        Emit(AuditEvents.MessageReceived, experimentId, round, session, MessageAttrs(type, string.Join(',', digests), AuditLists.Join(senders), Self,
+            sized ? string.Join(',', sizes) : null));
     }
 
     /// <summary>
@@ -283,7 +292,20 @@ public sealed class AuditRecorder(IAuditSink sink)
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
 
     private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
-        Emit(@event, header.ExperimentId, header.Round, Session(header), attrs);
+        Emit(@event, header.ExperimentId, header.Round, SessionOf(header), attrs);
+
+    // The session of the last record, in hex: every record of a round carries it. Swapped whole, so concurrent callers are safe.
+    private SessionText? _session;
+
+    private sealed record SessionText(byte[] Id, string Hex);
+
+    private string SessionOf(RoundHeader header)
+    {
+        if (_session is { } last && last.Id.AsSpan().SequenceEqual(header.SessionId)) return last.Hex;
+        var hex = Session(header);
+        _session = new SessionText(header.SessionId.ToArray(), hex);
+        return hex;
+    }
 
     // The last message digested: the researcher may hand the same message object to several recipients. Swapped whole,
     // so concurrent callers are safe.
@@ -311,7 +333,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         // word to the digest it already records, and cost it a digest per item per recipient.
         if ((sent ? AuditDigest.AuthoredItems(message, sha256) : AuditDigest.RelayedItems(message)) is { } items)
             attrs[sent ? AuditAttrs.Authored : AuditAttrs.Relayed] = AuditLists.JoinPairs(items);
-        AddMessage(attrs, message.GetType().Name, sha256, from, to, Bytes(bytes));
+        AddMessage(attrs, AuditDigest.TypeName(message), sha256, from, to, Bytes(bytes));
         Append(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), message.Header, attrs);
     }
 
@@ -328,13 +350,13 @@ public sealed class AuditRecorder(IAuditSink sink)
                 // The node keeps the list (its own evidence); the researcher, writing one record per node, the digest.
                 var attrs = sent ? SurvivorDigest(request.Survivors, 2 + MessageAttrCount) : SurvivorAttrs(request.Survivors, 2 + MessageAttrCount);
                 attrs[AuditAttrs.Node] = sent ? peer : ParticipantId; // an unmask request is never grouped: one recipient
-                attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, r.Kind.ToString())));
+                attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, AuditDigest.KindName(r.Kind))));
                 return attrs;
             case UnmaskResponse response:
                 return new Dictionary<string, string>(2 + MessageAttrCount, StringComparer.Ordinal)
                 {
                     [AuditAttrs.Node] = response.Sender,
-                    [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, s.Kind.ToString()))),
+                    [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, AuditDigest.KindName(s.Kind)))),
                 };
             default:
                 return Attrs(MessageAttrCount);

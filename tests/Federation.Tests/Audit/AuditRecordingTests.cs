@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedBioMed.Aggregation.SecureAggregation.Messages;
 using FedBioMed.Crypto;
 using FedBioMed.Federation.Audit;
 
@@ -19,6 +20,31 @@ public sealed class AuditRecordingTests
         Assert.Equal(expected, joined);
         // Split cannot tell an empty list from one empty id; every other list comes back as it went in.
         if (joined.Length > 0) Assert.Equal(ids, AuditLists.Split(joined));
+    }
+
+    [Fact]
+    public void Join_OfAListChangedInPlace_GivesTheNewList()
+    {
+        // Joining remembers the last list by content, not by reference.
+        string[] ids = ["hospital-a", "hospital-b"];
+        Assert.Equal("hospital-a,hospital-b", AuditLists.Join(ids));
+        ids[1] = "hospital,c";
+        Assert.Equal("hospital-a,hospital%2Cc", AuditLists.Join(ids));
+        Assert.Equal("hospital-a,hospital%2Cc", AuditLists.Join(ids.ToList()));
+        Assert.Equal("hospital-a", AuditLists.Join(ids.Take(1)));
+    }
+
+    [Fact]
+    public void TypeName_IsEveryMessageClassName_AndKindName_EveryShareKindName()
+    {
+        var messageTypes = typeof(SecAggMessage).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(SecAggMessage)) && !t.IsAbstract).ToArray();
+        Assert.True(messageTypes.Length >= 10, $"found {messageTypes.Length} message types");
+        foreach (var type in messageTypes)
+        {
+            var message = (SecAggMessage)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(type);
+            Assert.Equal(type.Name, AuditDigest.TypeName(message));
+        }
+        foreach (var kind in Enum.GetValues<ShareKind>()) Assert.Equal(kind.ToString(), AuditDigest.KindName(kind));
     }
 
     [Fact]
