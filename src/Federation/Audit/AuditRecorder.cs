@@ -25,7 +25,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Policy(AuditPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var attrs = new Dictionary<string, string>(StringComparer.Ordinal)
+        var attrs = new AuditAttributes()
         {
             [AuditAttrs.RequireSecAgg] = Bool(policy.RequireSecAgg),
             [AuditAttrs.RequireDp] = Bool(policy.RequireDp),
@@ -51,7 +51,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         Append(AuditEvents.RoundStart, config.Header, RoundStartAttrs(config, dp, task));
     }
 
-    private static Dictionary<string, string> RoundStartAttrs(SecAggConfig config, AuditDpParameters? dp, string task)
+    private static AuditAttributes RoundStartAttrs(SecAggConfig config, AuditDpParameters? dp, string task)
     {
         var attrs = CohortAttrs(config.Cohort, dp, 6 + MessageAttrCount);
         attrs[AuditAttrs.Task] = task;
@@ -127,8 +127,9 @@ public sealed class AuditRecorder(IAuditSink sink)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var group = new List<(SecAggMessage Message, string Peer, string Sha256)>(messages.Count);
-        foreach (var (message, peer) in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
+            var (message, peer) = messages[i];
             ArgumentNullException.ThrowIfNull(message);
             var sha256 = Digest(message);
             if (group.Count > 0 && !Joins(group[0], message, sha256, sent))
@@ -247,14 +248,14 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     public void Refused(string experimentId, long round, string? session, string reason, string message) =>
-        Emit(AuditEvents.Refused, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal)
+        Emit(AuditEvents.Refused, experimentId, round, session, new AuditAttributes()
         {
             [AuditAttrs.Reason] = reason,
             [AuditAttrs.Message] = message,
         });
 
     public void RoundAborted(string experimentId, long round, string? session, string reason) =>
-        Emit(AuditEvents.RoundAborted, experimentId, round, session, new Dictionary<string, string>(StringComparer.Ordinal) { [AuditAttrs.Reason] = reason });
+        Emit(AuditEvents.RoundAborted, experimentId, round, session, new AuditAttributes() { [AuditAttrs.Reason] = reason });
 
     /// <summary>
     /// The round's global model (its SHA-256), and, when known, who survived (the list only with
@@ -278,20 +279,20 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     /// <summary>The privacy spent so far in the experiment, at the given δ.</summary>
     public void DpSpent(string experimentId, long round, double epsilon, double delta) =>
-        Emit(AuditEvents.DpSpent, experimentId, round, null, new Dictionary<string, string>(StringComparer.Ordinal)
+        Emit(AuditEvents.DpSpent, experimentId, round, null, new AuditAttributes()
         {
             [AuditAttrs.Epsilon] = Number(epsilon),
             [AuditAttrs.Delta] = Number(delta),
         });
 
     // The recorder builds a fresh attribute dictionary per event and never touches it again, so it hands it over whole.
-    private void Emit(string @event, string? experiment, long? round, string? session, Dictionary<string, string> attrs) =>
+    private void Emit(string @event, string? experiment, long? round, string? session, AuditAttributes attrs) =>
         _sink.Append(new AuditEntry(@event, experiment, round, session, attrs));
 
     /// <summary>Lowercase hex of a session id, as records carry it.</summary>
     public static string Session(RoundHeader header) => Convert.ToHexStringLower(header.SessionId);
 
-    private void Append(string @event, RoundHeader header, Dictionary<string, string> attrs) =>
+    private void Append(string @event, RoundHeader header, AuditAttributes attrs) =>
         Emit(@event, header.ExperimentId, header.Round, SessionOf(header), attrs);
 
     // The session of the last record, in hex: every record of a round carries it. Swapped whole, so concurrent callers are safe.
@@ -338,7 +339,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     /// <summary>The attributes of the stage <paramref name="message"/> marks (<see cref="StageOf"/>); <paramref name="peer"/> is its recipient or sender.</summary>
-    private Dictionary<string, string> StageAttrs(SecAggMessage message, bool sent, string peer, AuditDpParameters? dp, string task)
+    private AuditAttributes StageAttrs(SecAggMessage message, bool sent, string peer, AuditDpParameters? dp, string task)
     {
         switch (message)
         {
@@ -353,7 +354,7 @@ public sealed class AuditRecorder(IAuditSink sink)
                 attrs[AuditAttrs.Requests] = AuditLists.JoinPairs(request.Requests.Select(r => (r.Owner, AuditDigest.KindName(r.Kind))));
                 return attrs;
             case UnmaskResponse response:
-                return new Dictionary<string, string>(2 + MessageAttrCount, StringComparer.Ordinal)
+                return new AuditAttributes(2 + MessageAttrCount)
                 {
                     [AuditAttrs.Node] = response.Sender,
                     [AuditAttrs.Revealed] = AuditLists.JoinPairs(response.Shares.Select(s => (s.Owner, AuditDigest.KindName(s.Kind)))),
@@ -363,7 +364,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         }
     }
 
-    private static Dictionary<string, string> MessageAttrs(string type, string sha256, string from, string to, string? bytes)
+    private static AuditAttributes MessageAttrs(string type, string sha256, string from, string to, string? bytes)
     {
         var attrs = Attrs(5);
         AddMessage(attrs, type, sha256, from, to, bytes);
@@ -374,7 +375,7 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     // Added in key order, so that the trail writer finds a plain message's attributes sorted. `from` and `to` are lists
     // (AuditLists); `sha256` and `bytes` one value, or one per peer.
-    private static void AddMessage(Dictionary<string, string> attrs, string type, string sha256, string from, string to, string? bytes)
+    private static void AddMessage(AuditAttributes attrs, string type, string sha256, string from, string to, string? bytes)
     {
         if (bytes is not null) attrs[AuditAttrs.Bytes] = bytes;
         attrs[AuditAttrs.From] = from;
@@ -384,15 +385,15 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     // Sized for what the caller adds (`extra`), so that no dictionary grows while a record is built.
-    private static Dictionary<string, string> Attrs(int capacity) => new(capacity, StringComparer.Ordinal);
+    private static AuditAttributes Attrs(int capacity) => new(capacity);
 
     // type, sha256, from, to, bytes, and authored or relayed.
     private const int MessageAttrCount = 6;
 
-    private static Dictionary<string, string> CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp, int extra)
+    private static AuditAttributes CohortAttrs(IReadOnlyList<string> cohort, AuditDpParameters? dp, int extra)
     {
         ArgumentNullException.ThrowIfNull(cohort);
-        var attrs = new Dictionary<string, string>(2 + (dp is null ? 0 : 4) + extra, StringComparer.Ordinal)
+        var attrs = new AuditAttributes(2 + (dp is null ? 0 : 4) + extra)
         {
             [AuditAttrs.Cohort] = AuditLists.Join(cohort),
             [AuditAttrs.CohortSize] = Int(cohort.Count),
@@ -400,7 +401,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         return DpAttrs(attrs, dp);
     }
 
-    private static Dictionary<string, string> DpAttrs(Dictionary<string, string> attrs, AuditDpParameters? dp)
+    private static AuditAttributes DpAttrs(AuditAttributes attrs, AuditDpParameters? dp)
     {
         if (dp is not null)
         {
@@ -412,15 +413,15 @@ public sealed class AuditRecorder(IAuditSink sink)
         return attrs;
     }
 
-    private static Dictionary<string, string> SurvivorAttrs(IReadOnlyList<string> survivors, int extra = 0) =>
-        new(2 + extra, StringComparer.Ordinal)
+    private static AuditAttributes SurvivorAttrs(IReadOnlyList<string> survivors, int extra = 0) =>
+        new(2 + extra)
         {
             [AuditAttrs.Survivors] = AuditLists.Join(survivors),
             [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors),
         };
 
-    private static Dictionary<string, string> SurvivorDigest(IReadOnlyList<string> survivors, int extra = 0) =>
-        new(1 + extra, StringComparer.Ordinal) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) };
+    private static AuditAttributes SurvivorDigest(IReadOnlyList<string> survivors, int extra = 0) =>
+        new(1 + extra) { [AuditAttrs.SurvivorsSha256] = AuditDigest.Ids(survivors) };
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -34,6 +34,25 @@ public sealed class AuditRecordingTests
         Assert.Equal("hospital-a", AuditLists.Join(ids.Take(1)));
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(5000)] // an encoding past the stack scratch
+    public void TrainingRequestAndReplyDigests_AreTheSha256OfTheirProtobufEncodingAsAField(int planLength)
+    {
+        var request = new Wire.TrainingRequest { ExperimentId = "exp", Round = 4, PlanJson = new string('p', planLength), PlanSha256 = new string('a', 64), WordBits = 32 };
+        var reply = new Wire.TrainingReply { ExperimentId = "exp", Round = 4, Ready = true, Weight = 120, TrainLoss = 0.25 };
+        var model = new string('b', 64);
+        static string Expected(string type, Google.Protobuf.IMessage message, params string[] more)
+        {
+            var fields = new ContextBuilder("audit/message/" + type).Add("exp").Add(4L).Add(ReadOnlySpan<byte>.Empty).Add(Google.Protobuf.MessageExtensions.ToByteArray(message));
+            foreach (var field in more) fields.Add(field);
+            return Convert.ToHexStringLower(fields.Sha256());
+        }
+
+        Assert.Equal(Expected(AuditMessageTypes.TrainingRequest, request, model), AuditDigest.TrainingRequest(request, model));
+        Assert.Equal(Expected(AuditMessageTypes.TrainingReply, reply), AuditDigest.TrainingReply(reply));
+    }
+
     [Fact]
     public void TypeName_IsEveryMessageClassName_AndKindName_EveryShareKindName()
     {

@@ -40,7 +40,13 @@ internal static class AuditJson
     public static void WriteSigned(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
         string? experiment, long? round, string? session, IReadOnlyDictionary<string, string> attrs, long seal)
     {
-        // The attributes in ordinal key order, sorted once as pairs (no lookups afterwards), in a buffer the thread keeps.
+        // The recorder's attributes are already in key order, and are written as they are.
+        if (attrs is AuditAttributes ordered)
+        {
+            Write(buffer, seq, prev, time, participant, @event, experiment, round, session, ordered.InKeyOrder, seal);
+            return;
+        }
+        // Others in ordinal key order, sorted once as pairs (no lookups afterwards), in a buffer the thread keeps.
         var pairs = t_pairs is { } kept && kept.Length >= attrs.Count ? kept : t_pairs = new KeyValuePair<string, string>[Math.Max(16, attrs.Count)];
         var n = 0;
         if (attrs is Dictionary<string, string> dictionary)
@@ -52,18 +58,24 @@ internal static class AuditJson
             foreach (var pair in attrs) pairs[n++] = pair;
         }
         var sorted = pairs.AsSpan(0, n);
-        if (!IsSorted(sorted)) sorted.Sort(default(KeyOrder)); // the recorder adds a message record's attributes in key order
+        if (!IsSorted(sorted)) sorted.Sort(default(KeyOrder));
         try
         {
-            if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal))
-            {
-                using var json = new Utf8JsonWriter(buffer, WriterOptions);
-                WriteWithJsonWriter(json, seq, prev, time, participant, @event, experiment, round, session, sorted, seal);
-            }
+            Write(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal);
         }
         finally
         {
             sorted.Clear(); // the buffer outlives the record: it must not keep its strings alive
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> buffer, long seq, ReadOnlySpan<char> prev, ReadOnlySpan<char> time, string participant, string @event,
+        string? experiment, long? round, string? session, ReadOnlySpan<KeyValuePair<string, string>> sorted, long seal)
+    {
+        if (!TryWritePlain(buffer, seq, prev, time, participant, @event, experiment, round, session, sorted, seal))
+        {
+            using var json = new Utf8JsonWriter(buffer, WriterOptions);
+            WriteWithJsonWriter(json, seq, prev, time, participant, @event, experiment, round, session, sorted, seal);
         }
     }
 
