@@ -32,7 +32,7 @@ public static class AuditDigest
     public static string Ids(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        if (s_lastIds is { } last && SameIds(last.Ids, ids)) return last.Digest;
+        if (s_lastIds is { } last && AuditLists.SameIds(last.Ids, ids)) return last.Digest;
         var hash = Begin("audit/ids");
         hash.Add(ids.Count);
         for (var i = 0; i < ids.Count; i++) hash.Add(ids[i]);
@@ -46,16 +46,6 @@ public static class AuditDigest
     private static DigestedIds? s_lastIds;
 
     private sealed record DigestedIds(string[] Ids, string Digest);
-
-    private static bool SameIds(string[] known, IReadOnlyList<string> ids)
-    {
-        if (known.Length != ids.Count) return false;
-        for (var i = 0; i < known.Length; i++)
-        {
-            if (!string.Equals(known[i], ids[i], StringComparison.Ordinal)) return false;
-        }
-        return true;
-    }
 
     /// <summary>Plain SHA-256 of bytes (a model file, a payload).</summary>
     public static string Bytes(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -58,7 +58,7 @@ public static class AuditLists
 
     private static string JoinList(IReadOnlyList<string> ids)
     {
-        if (s_lastJoined is { } last && Same(last.Ids, ids)) return last.Text;
+        if (s_lastJoined is { } last && SameIds(last.Ids, ids)) return last.Text;
         var copy = new string[ids.Count];
         var list = Builder();
         for (var i = 0; i < copy.Length; i++)
@@ -72,7 +72,8 @@ public static class AuditLists
         return text;
     }
 
-    private static bool Same(string[] known, IReadOnlyList<string> ids)
+    /// <summary>Whether <paramref name="ids"/> holds the same ids as <paramref name="known"/>, in the same order (ordinal).</summary>
+    internal static bool SameIds(string[] known, IReadOnlyList<string> ids)
     {
         if (known.Length != ids.Count) return false;
         for (var i = 0; i < known.Length; i++)

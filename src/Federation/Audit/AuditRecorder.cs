@@ -285,7 +285,7 @@ public sealed class AuditRecorder(IAuditSink sink)
             [AuditAttrs.Delta] = Number(delta),
         });
 
-    // The recorder builds a fresh attribute dictionary per event and never touches it again, so it hands it over whole.
+    // The recorder builds fresh attributes per event and never touches them again, so it hands them over whole.
     private void Emit(string @event, string? experiment, long? round, string? session, AuditAttributes attrs) =>
         _sink.Append(new AuditEntry(@event, experiment, round, session, attrs));
 
@@ -373,7 +373,7 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     private static string? Bytes(long? bytes) => bytes is { } b ? Int(b) : null;
 
-    // Added in key order, so that the trail writer finds a plain message's attributes sorted. `from` and `to` are lists
+    // Added in key order, so that each goes at the end of the key-ordered attributes. `from` and `to` are lists
     // (AuditLists); `sha256` and `bytes` one value, or one per peer.
     private static void AddMessage(AuditAttributes attrs, string type, string sha256, string from, string to, string? bytes)
     {
@@ -384,7 +384,7 @@ public sealed class AuditRecorder(IAuditSink sink)
         attrs[AuditAttrs.Type] = type;
     }
 
-    // Sized for what the caller adds (`extra`), so that no dictionary grows while a record is built.
+    // Sized for what the caller adds (`extra`), so that no attribute array grows while a record is built.
     private static AuditAttributes Attrs(int capacity) => new(capacity);
 
     // type, sha256, from, to, bytes, and authored or relayed.

@@ -138,9 +138,9 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         ArgumentNullException.ThrowIfNull(entry.Attrs);
         if (!AuditEvents.IsKnown(entry.Event) || entry.Event == AuditEvents.TrailStart)
             throw new ArgumentException($"'{entry.Event}' is not an audit event that can be appended", nameof(entry));
-        // Runs for every event: the recorder's dictionaries are enumerated without the interface's boxed enumerator, and
-        // the parameter name is only formatted for a null.
-        if (entry.Attrs is AuditAttributes) return; // refuses null values when they are set
+        // Runs for every event: the recorder's attributes refuse null values as they are set; a dictionary is enumerated
+        // without the interface's boxed enumerator, and the parameter name is only formatted for a null.
+        if (entry.Attrs is AuditAttributes) return;
         if (entry.Attrs is Dictionary<string, string> attrs)
         {
             foreach (var (key, value) in attrs) ThrowIfNullAttr(key, value);

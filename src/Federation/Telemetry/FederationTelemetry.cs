@@ -131,22 +131,6 @@ public static class FederationTelemetry
         return activity;
     }
 
-    // An audit span's name: "audit " and the event. Constants for the events a round records (a switch on the constant
-    // strings, no dictionary to hash into for every event).
-    private static string AuditSpanName(string @event) => @event switch
-    {
-        Audit.AuditEvents.RoundStart => "audit " + Audit.AuditEvents.RoundStart,
-        Audit.AuditEvents.KeysAdvertised => "audit " + Audit.AuditEvents.KeysAdvertised,
-        Audit.AuditEvents.MessageSent => "audit " + Audit.AuditEvents.MessageSent,
-        Audit.AuditEvents.MessageReceived => "audit " + Audit.AuditEvents.MessageReceived,
-        Audit.AuditEvents.SurvivorsSeen => "audit " + Audit.AuditEvents.SurvivorsSeen,
-        Audit.AuditEvents.ConsistencySigned => "audit " + Audit.AuditEvents.ConsistencySigned,
-        Audit.AuditEvents.UnmaskRequested => "audit " + Audit.AuditEvents.UnmaskRequested,
-        Audit.AuditEvents.UnmaskRevealed => "audit " + Audit.AuditEvents.UnmaskRevealed,
-        Audit.AuditEvents.RoundResult => "audit " + Audit.AuditEvents.RoundResult,
-        _ => AuditSpanNames.GetOrAdd(@event, static e => "audit " + e),
-    };
-
     private static readonly ConcurrentDictionary<string, string> AuditSpanNames = new(StringComparer.Ordinal);
 
     private static readonly ConcurrentDictionary<string, ActivitySource> AuditSources = new(StringComparer.Ordinal);
@@ -188,7 +172,7 @@ public static class FederationTelemetry
     internal static Activity? RecordAuditEvent(ActivitySource source, Audit.AuditSpanEvent auditEvent)
     {
         var entry = auditEvent.Entry;
-        var name = AuditSpanName(entry.Event);
+        var name = AuditSpanNames.GetOrAdd(entry.Event, static e => "audit " + e);
         // The trail processor knows an audit span when it starts by its source (IsAuditSource), and finds the event in its tag when it ends.
         var activity = source.StartActivity(name);
         if (activity is null) return null;
