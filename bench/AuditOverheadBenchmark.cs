@@ -12,7 +12,7 @@ namespace FedBioMed.Bench;
 /// <summary>
 /// `audit-overhead`: the demo's federation (3 hospitals, Breast Cancer Wisconsin, logistic regression, secure
 /// aggregation) run with observability off, and on: signed audit trails for every participant plus OpenTelemetry
-/// traces and metrics exported over OTLP/HTTP to a collector on loopback (a sink in this process that reads and
+/// traces and metrics exported over OTLP/HTTP to a collector on loopback (a sink in a process of its own that reads and
 /// counts every export). After one unmeasured run of each, variants alternate (off, on, on, off, …) in one
 /// process; each run's first rounds are warm-up too. Prints the median round time of each variant, the overhead (on / off − 1), the process CPU time per
 /// round of each, and checks that every "on" run's trails verify clean and that the collector received spans.
@@ -47,7 +47,8 @@ internal static class AuditOverheadBenchmark
         if (BreastCancerFiles.TryLoad() is not { } data) return 1;
         var parts = NodePartitioner.Dirichlet(data, 3, alpha: 1.0, seed: 7, minSamplesPerNode: 40);
         var scratch = Directory.CreateTempSubdirectory("fedbiomed-audit-overhead-").FullName;
-        await using var collector = await OtlpSink.StartAsync().ConfigureAwait(false);
+        // The collector runs in a process of its own: receiving the exports is not the federation's work.
+        await using var collector = await OtlpSinkProcess.StartAsync().ConfigureAwait(false);
         // The standard variables every OTLP exporter reads; a 1 s metric interval so metrics really flow during the runs.
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Endpoint);
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
@@ -85,7 +86,8 @@ internal static class AuditOverheadBenchmark
             Console.WriteLine(BenchProcess.Invariant($"cpu_ms_per_round_off: {offCpu:F2}"));
             Console.WriteLine(BenchProcess.Invariant($"cpu_ms_per_round_on: {onCpu:F2}"));
             Console.WriteLine(BenchProcess.Invariant($"pair_ratios: {string.Join(' ', pairRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
-            Console.WriteLine(BenchProcess.Invariant($"otlp_exports_received: {collector.Requests} ({collector.Bytes / 1024.0:F0} KiB, traces {collector.TraceBytes / 1024.0:F0} KiB)"));
+            var received = await collector.StopAsync().ConfigureAwait(false);
+            Console.WriteLine(BenchProcess.Invariant($"otlp_exports_received: {received.Requests} ({received.Bytes / 1024.0:F0} KiB, traces {received.TraceBytes / 1024.0:F0} KiB)"));
             Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_overhead: {onMedian / offMedian - 1:F4}"));
             Console.WriteLine(BenchProcess.Invariant($"audit_telemetry_overhead_median_of_pairs: {BenchProcess.Median(pairRatios) - 1:F4}"));
             // The pairs' geometric mean with a 95 % interval (normal approximation on log ratios): how precisely this run pins the cost.
@@ -104,7 +106,7 @@ internal static class AuditOverheadBenchmark
                 Console.WriteLine(BenchProcess.Invariant($"audit_cpu_vs_round_time: {replay.CpuMsPerRound / offMedian:F4}"));
                 Console.WriteLine(BenchProcess.Invariant($"audit_protocol_path_vs_round_time: {replay.WallMsPerRound / offMedian:F4}"));
             }
-            return on == "audit" || collector.Requests > 0 ? 0 : 1;
+            return on == "audit" || received.Requests > 0 ? 0 : 1;
         }
         finally
         {

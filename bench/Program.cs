@@ -23,6 +23,8 @@ internal static class Program
             "bcw-dpsgd" => DpBreastCancerBenchmark.Run(options),
             "audit-overhead" => AuditOverheadBenchmark.Run(options),
             "audit-cpu-share" => AuditCpuShareBenchmark.Run(options),
+            // The collector stand-in audit-overhead starts in a process of its own.
+            "otlp-sink" => OtlpSinkProcess.Run(),
             _ => Usage(command),
         };
     }
