@@ -34,11 +34,15 @@ public static class TelemetryServiceCollectionExtensions
         services.TryAddSingleton(options);
         if (options.AuditTrail) services.TryAddSingleton<AuditTrails>();
 
+        // The federation's own spans only where an exporter sends them: a host that only keeps an audit trail needs its audit
+        // spans, and building the others (heard by every tracer provider in the process) cost it CPU every round for nobody.
+        // Metrics stay registered: a host may add its own reader to the federation's meter.
+        var exportsSpans = options.Otlp || options.Console;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(FederationTelemetry.Name);
+                if (exportsSpans) tracing.AddSource(FederationTelemetry.Name);
                 // Every federation span, whatever its parent: the gRPC stream's ASP.NET Core and HttpClient activities are
                 // unsampled, and the SDK's parent-based default would drop the spans under them (and audit spans with them).
                 tracing.SetSampler(new AlwaysOnSampler());

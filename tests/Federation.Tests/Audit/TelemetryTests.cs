@@ -42,6 +42,40 @@ public sealed class TelemetryTests
         Assert.Equal(AuditRules.Policy, finding.Rule);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AHostThatOnlyKeepsATrail_HearsItsAuditSpans_AndTheFederationsOnlyWithAnExporter(bool console)
+    {
+        var participant = "quiet-" + Guid.NewGuid().ToString("N");
+        var experiment = "quiet-exp-" + Guid.NewGuid().ToString("N");
+        var heard = new List<string>();
+        var services = new ServiceCollection();
+        services.AddFedBioMedTelemetry(new TelemetryOptions { AuditTrail = true, Console = console, Participant = participant });
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new NamedSpans(experiment, participant, heard)));
+        using (var provider = services.BuildServiceProvider())
+        {
+            _ = provider.GetRequiredService<TracerProvider>();
+            using (FederationTelemetry.StartRound(experiment, 1, cohortSize: 3))
+                new AuditRecorder(new ActivityAuditSink(participant, "run-1")).DpSpent(experiment, 1, 0.5, 1e-5); // no trail registered: heard, not written
+        }
+
+        Assert.Equal(console ? ["audit dp.spent", "round"] : ["audit dp.spent"], heard);
+    }
+
+    // The names of the spans of one experiment, or of one participant's audit spans, in the order they end.
+    private sealed class NamedSpans(string experiment, string participant, List<string> names) : OpenTelemetry.BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (data.GetTagItem(TelemetryTags.ExperimentId) as string == experiment
+                || (data.GetTagItem(TelemetryTags.AuditEvent) as AuditSpanEvent)?.Participant == participant)
+            {
+                lock (names) names.Add(data.DisplayName);
+            }
+        }
+    }
+
     [Fact]
     public void Instruments_RecordRoundsStagesBytesDropoutsAndEpsilon()
     {
