@@ -4,6 +4,7 @@ using System.Text;
 using FedBioMed.Aggregation.SecureAggregation;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
 using FedBioMed.Crypto;
+using FedBioMed.Federation.Audit.Internal;
 using FedBioMed.Federation.Wire;
 using Google.Protobuf;
 
@@ -29,23 +30,16 @@ public static class AuditDigest
     }
 
     /// <summary>Digest of a list of ids, in the given order (survivor sets, cohorts).</summary>
-    public static string Ids(IReadOnlyList<string> ids)
+    public static string Ids(IReadOnlyList<string> ids) => DigestedIds.Get(ids);
+
+    // A round's survivor set is digested for the set shown, the unmask request and the result, on every side.
+    private static readonly ListMemo DigestedIds = new(static ids =>
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        if (s_lastIds is { } last && AuditLists.SameIds(last.Ids, ids)) return last.Digest;
         var hash = Begin("audit/ids");
         hash.Add(ids.Count);
         for (var i = 0; i < ids.Count; i++) hash.Add(ids[i]);
-        var digest = Finish(hash);
-        s_lastIds = new DigestedIds([.. ids], digest);
-        return digest;
-    }
-
-    // The last list digested, by content: a round's survivor set is digested for the set shown, the unmask request and the
-    // result, on every side (comparing the ids costs less than hashing them). Swapped whole, so concurrent callers are safe.
-    private static DigestedIds? s_lastIds;
-
-    private sealed record DigestedIds(string[] Ids, string Digest);
+        return Finish(hash);
+    });
 
     /// <summary>Plain SHA-256 of bytes (a model file, a payload).</summary>
     public static string Bytes(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -1,4 +1,5 @@
 using System.Text;
+using FedBioMed.Federation.Audit.Internal;
 
 namespace FedBioMed.Federation.Audit;
 
@@ -11,23 +12,26 @@ public static class AuditLists
     public static string Join(IEnumerable<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        if (ids is IReadOnlyList<string> known) return JoinList(known);
+        return Joined.Get(ids as IReadOnlyList<string> ?? [.. ids]);
+    }
+
+    // A round joins the same few lists again and again (cohort, survivors, a broadcast's recipients).
+    private static readonly ListMemo Joined = new(static ids =>
+    {
         var list = Builder();
-        var first = true;
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++)
         {
-            if (!first) list.Append(',');
-            first = false;
-            AppendEscaped(list, id);
+            if (i > 0) list.Append(',');
+            AppendEscaped(list, ids[i]);
         }
         return Done(list);
-    }
+    });
 
     /// <summary>A list of one id: the id itself unless it holds a character lists escape.</summary>
     public static string Single(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return id.AsSpan().IndexOfAny('%', ',', ':') < 0 ? id : Join([id]);
+        return NeedsEscape(id) ? Join([id]) : id;
     }
 
     public static IReadOnlyList<string> Split(string? list) =>
@@ -49,40 +53,6 @@ public static class AuditLists
         return Done(list);
     }
 
-    // A round joins the same few lists again and again (cohort, survivors, a broadcast's recipients, on every side): the last
-    // list joined is remembered by content (comparing ids costs less than building the string). Swapped whole, so concurrent
-    // callers are safe.
-    private static JoinedList? s_lastJoined;
-
-    private sealed record JoinedList(string[] Ids, string Text);
-
-    private static string JoinList(IReadOnlyList<string> ids)
-    {
-        if (s_lastJoined is { } last && SameIds(last.Ids, ids)) return last.Text;
-        var copy = new string[ids.Count];
-        var list = Builder();
-        for (var i = 0; i < copy.Length; i++)
-        {
-            copy[i] = ids[i] ?? throw new ArgumentNullException(nameof(ids), "a list holds a null id");
-            if (i > 0) list.Append(',');
-            AppendEscaped(list, copy[i]);
-        }
-        var text = Done(list);
-        s_lastJoined = new JoinedList(copy, text);
-        return text;
-    }
-
-    /// <summary>Whether <paramref name="ids"/> holds the same ids as <paramref name="known"/>, in the same order (ordinal).</summary>
-    internal static bool SameIds(string[] known, IReadOnlyList<string> ids)
-    {
-        if (known.Length != ids.Count) return false;
-        for (var i = 0; i < known.Length; i++)
-        {
-            if (!string.Equals(known[i], ids[i], StringComparison.Ordinal)) return false;
-        }
-        return true;
-    }
-
     // Lists are built for every message record (relayed digests run to hundreds of characters): one builder per thread,
     // so that only the finished string is allocated. Joining never nests.
     [ThreadStatic]
@@ -97,10 +67,12 @@ public static class AuditLists
         return text;
     }
 
+    private static bool NeedsEscape(string id) => id.AsSpan().IndexOfAny('%', ',', ':') >= 0;
+
     private static void AppendEscaped(StringBuilder list, string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.AsSpan().IndexOfAny("%,:") < 0)
+        if (!NeedsEscape(id))
         {
             list.Append(id);
             return;
