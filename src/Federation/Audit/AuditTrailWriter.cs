@@ -74,7 +74,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], collect: true)![0];
+            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], times: null, collect: true)![0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
@@ -117,16 +117,19 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries) Validate(entry);
-        return entries.Count == 0 ? [] : Write(entries, collect: true)!;
+        return entries.Count == 0 ? [] : Write(entries, times: null, collect: true)!;
     }
 
     /// <summary>
     /// <see cref="AppendBatch"/> for entries the caller has already checked with <see cref="Validate"/> (the background
     /// sink, at the moment each was queued), without building the records to return.
     /// </summary>
-    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries)
+    /// <param name="entries">The events.</param>
+    /// <param name="times">Each event's time, in the same order (an entry's own <see cref="AuditEntry.Time"/> is not read).</param>
+    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries, IReadOnlyList<DateTimeOffset> times)
     {
-        if (entries.Count > 0) Write(entries, collect: false);
+        if (entries.Count != times.Count) throw new ArgumentException($"{entries.Count} entries but {times.Count} times", nameof(times));
+        if (entries.Count > 0) Write(entries, times, collect: false);
     }
 
     /// <summary>Throws unless <paramref name="entry"/> can be appended: a known event other than the header's, no null attribute.</summary>
@@ -156,7 +159,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         if (value is null) throw new ArgumentNullException($"attrs[{key}]");
     }
 
-    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, bool collect)
+    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, IReadOnlyList<DateTimeOffset>? times, bool collect)
     {
         lock (_gate)
         {
@@ -177,7 +180,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                var timeLength = AuditJson.FormatTime(entry.Time ?? _time.GetUtcNow(), time);
+                var timeLength = AuditJson.FormatTime(times?[i] ?? entry.Time ?? _time.GetUtcNow(), time);
                 if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
                 AuditJson.WriteSigned(_signed, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);

@@ -48,7 +48,8 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     {
         ThrowIfFailed();
         AuditTrailWriter.Validate(entry);
-        if (!_queue.Writer.TryWrite(new Pending(entry.Time is null ? entry with { Time = _time.GetUtcNow() } : entry, null)))
+        // The time travels beside the entry rather than in a copy of it: a copy per event was a tenth of what the audit allocated.
+        if (!_queue.Writer.TryWrite(new Pending(entry, entry.Time ?? _time.GetUtcNow(), null)))
             throw new ObjectDisposedException(nameof(BackgroundAuditSink));
     }
 
@@ -61,7 +62,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     public async Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(null, done))) return;
+        if (!_queue.Writer.TryWrite(new Pending(null, default, done))) return;
         _urgent.Release();
         await done.Task.ConfigureAwait(false);
     }
@@ -69,6 +70,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
     private async Task DrainAsync()
     {
         var batch = new List<AuditEntry>();
+        var times = new List<DateTimeOffset>();
         var flushed = new List<TaskCompletionSource>();
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -78,23 +80,27 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
             while (_queue.Reader.TryRead(out var pending))
             {
                 if (pending.Flushed is { } flush) flushed.Add(flush);
-                else batch.Add(pending.Entry!);
-                if (batch.Count >= _maxBatch) Write(batch);
+                else
+                {
+                    batch.Add(pending.Entry!);
+                    times.Add(pending.Time);
+                }
+                if (batch.Count >= _maxBatch) Write(batch, times);
             }
-            Write(batch);
+            Write(batch, times);
             foreach (var flush in flushed) flush.TrySetResult();
             flushed.Clear();
         }
     }
 
-    private void Write(List<AuditEntry> batch)
+    private void Write(List<AuditEntry> batch, List<DateTimeOffset> times)
     {
         if (batch.Count == 0) return;
         if (_failure is null)
         {
             try
             {
-                _writer.AppendValidatedBatch(batch);
+                _writer.AppendValidatedBatch(batch, times);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -102,6 +108,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
             }
         }
         batch.Clear();
+        times.Clear();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -117,6 +124,6 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
         ThrowIfFailed();
     }
 
-    // A stamped event, or a flush waiting for the queue.
-    private readonly record struct Pending(AuditEntry? Entry, TaskCompletionSource? Flushed);
+    // An event with the time it was queued (or its own), or a flush waiting for the queue.
+    private readonly record struct Pending(AuditEntry? Entry, DateTimeOffset Time, TaskCompletionSource? Flushed);
 }
