@@ -264,12 +264,10 @@ public sealed class NodeConnection(
                 "this node has no update waiting for that round", cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (_audit is not null)
-        {
-            // A round start, survivor set or unmask request is recorded as that stage (round.start with the DP this node applies).
-            _audit.Received(message, options.ResearcherId, dp: _secAggDp, task: _secAggTask);
-            if (message is RoundStart) _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
-        }
+        // The message and the reply it causes are one record, written before the reply leaves (AuditStep); a round start, survivor
+        // set or unmask request is recorded as that stage (round.start with the DP this node applies).
+        using var step = _audit?.Step(message, options.ResearcherId, dp: _secAggDp, task: _secAggTask);
+        if (_audit is not null && message is RoundStart) _auditedRound = (message.Header.ExperimentId, message.Header.Round, AuditRecorder.Session(message.Header));
         ClientMessage reply;
         try
         {
@@ -277,7 +275,7 @@ public sealed class NodeConnection(
         }
         catch (SecAggRefusedException refused)
         {
-            _audit?.Refused(message.Header, refused);
+            step?.Refused(message.Header, refused);
             _secAgg.Dispose();
             _secAgg = null;
             await RefuseAsync(output, message.Header.ExperimentId, message.Header.Round, refused.Reason.ToString(), refused.Message, cancellationToken).ConfigureAwait(false);
@@ -291,7 +289,7 @@ public sealed class NodeConnection(
                 // The last chunk carries the payload's SHA-256: the digest both sides compute without hashing twice.
                 if (chunk.Last)
                 {
-                    _audit?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
+                    step?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
                         AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                 }
                 await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
@@ -303,7 +301,7 @@ public sealed class NodeConnection(
             var wire = SecAggWireMapper.ToWire(reply);
             // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
             // its advertisement, consistency signature and unmask response are recorded as those stages.
-            _audit?.Sent(reply, options.ResearcherId);
+            step?.Sent(reply, options.ResearcherId);
             await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
             FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
         }

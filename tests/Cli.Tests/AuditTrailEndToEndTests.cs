@@ -80,7 +80,8 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         // Truncated: a node's trail cut to a valid prefix that stops inside round 1.
         AssertCaught("truncated", trails, AuditTrails.FileName("hospital-c", runId), lines =>
         {
-            var cut = Array.FindIndex(lines, l => l.Contains("\"event\":\"survivors.seen\"", StringComparison.Ordinal) && l.Contains("\"round\":1,", StringComparison.Ordinal));
+            // The survivor set arrives in the record of the consistency signature it causes (a step record, AuditStep).
+            var cut = Array.FindIndex(lines, l => l.Contains("event\":\"survivors.seen\"", StringComparison.Ordinal) && l.Contains("\"round\":1,", StringComparison.Ordinal));
             Assert.True(cut > 0);
             return lines[..cut];
         }, roster, key);
@@ -102,7 +103,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         // Every node recorded rounds 0 (feature statistics), 1 and 2 from start to result, with or without secure aggregation.
         foreach (var node in new[] { "hospital-a", "hospital-b", "hospital-c" })
         {
-            var records = Records(Assert.Single(Directory.GetFiles(trails, $"{node}.*.audit.jsonl")));
+            var records = Views(Assert.Single(Directory.GetFiles(trails, $"{node}.*.audit.jsonl")));
             var starts = records.Where(r => r.Event == AuditEvents.RoundStart).ToArray();
             Assert.Equal([0L, 1, 2], starts.Select(r => r.Round!.Value));
             Assert.Equal([AuditTasks.Statistics, AuditTasks.Train, AuditTasks.Train], starts.Select(r => r.Attrs[AuditAttrs.Task]));
@@ -133,11 +134,11 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         var files = Directory.GetFiles(trails, "*.jsonl");
         var honest = AuditVerifier.Verify(files);
         Assert.True(honest.Clean, string.Join("\n", honest.Findings));
-        var researcher = Records(Path.Combine(trails, AuditTrails.FileName("researcher")));
+        var researcher = Views(Path.Combine(trails, AuditTrails.FileName("researcher")));
         foreach (var node in new[] { "hospital-a", "hospital-b", "hospital-c" })
         {
             // Each update in the clear appears once on each side, with the same digest.
-            var sent = Records(Path.Combine(trails, AuditTrails.FileName(node, runId))).Where(r => r.Type == AuditMessageTypes.PlainUpdate).ToArray();
+            var sent = Views(Path.Combine(trails, AuditTrails.FileName(node, runId))).Where(r => r.Type == AuditMessageTypes.PlainUpdate).ToArray();
             var received = researcher.Where(r => r.Type == AuditMessageTypes.PlainUpdate && r.Attrs[AuditAttrs.From] == node).ToArray();
             Assert.Equal([0L, 1, 2], sent.Select(r => r.Round!.Value));
             Assert.Equal(sent.Select(r => r.Attrs[AuditAttrs.Sha256]), received.Select(r => r.Attrs[AuditAttrs.Sha256]));
@@ -181,7 +182,7 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         }
         var report = AuditVerifier.Verify(Directory.GetFiles(trails, "*.jsonl"));
         Assert.True(report.Clean, string.Join("\n", report.Findings));
-        var node = Records(Assert.Single(Directory.GetFiles(trails, "hospital-a.*.audit.jsonl")));
+        var node = Views(Assert.Single(Directory.GetFiles(trails, "hospital-a.*.audit.jsonl")));
         Assert.Equal("50", Assert.Single(node, r => r.Event == AuditEvents.Policy).Attrs[AuditAttrs.MaxEpsilon]);
         var statistics = Assert.Single(node, r => r.Event == AuditEvents.RoundStart && r.Round == 0);
         Assert.Equal(AuditTasks.Statistics, statistics.Attrs[AuditAttrs.Task]);
@@ -202,6 +203,24 @@ public sealed class AuditTrailEndToEndTests(ITestOutputHelper output) : IDisposa
         return new Line(root.GetProperty("event").GetString()!, round.ValueKind == System.Text.Json.JsonValueKind.Null ? null : round.GetInt64(),
             Text("experiment"), Text("session"), root.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal));
     }).ToList();
+
+    /// <summary>
+    /// The records as the verifier reads them: a node's step record (<see cref="AuditStep"/>) as the message it received, then
+    /// the reply.
+    /// </summary>
+    private static List<Line> Views(string path) => Records(path).SelectMany(line =>
+        line.Attrs.TryGetValue(AuditAttrs.ReceivedEvent, out var received)
+            ? new[]
+            {
+                line with
+                {
+                    Event = received,
+                    Attrs = line.Attrs.Where(a => a.Key != AuditAttrs.ReceivedEvent && a.Key.StartsWith(AuditAttrs.ReceivedPrefix, StringComparison.Ordinal))
+                        .ToDictionary(a => a.Key[AuditAttrs.ReceivedPrefix.Length..], a => a.Value, StringComparer.Ordinal),
+                },
+                line with { Attrs = line.Attrs.Where(a => !a.Key.StartsWith(AuditAttrs.ReceivedPrefix, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal) },
+            }
+            : [line]).ToList();
 
     /// <summary>
     /// A copy of the run's trails in which <paramref name="participant"/> rewrote its whole trail, under a fresh key, with

@@ -51,6 +51,21 @@ public static class AuditAttrs
 
     public const string Epsilon = "epsilon";
     public const string Delta = "delta";
+
+    /// <summary>
+    /// A node's step record (<see cref="AuditRecorder.Step"/>): the reply's event and attributes, and the message that caused
+    /// it under this prefix: its event as <see cref="ReceivedEvent"/>, each of its attributes as <c>received.KEY</c>.
+    /// </summary>
+    public const string ReceivedPrefix = "received.";
+
+    /// <summary>The event of the received message in a step record.</summary>
+    public const string ReceivedEvent = ReceivedPrefix + "event";
+
+    /// <summary><paramref name="key"/> as a step record carries it for the received message (<see cref="ReceivedPrefix"/>).</summary>
+    public static string Received(string key) => ReceivedKeys.GetOrAdd(key, static k => ReceivedPrefix + k);
+
+    // The few keys a received message has, prefixed once rather than per record.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ReceivedKeys = new(StringComparer.Ordinal);
 }
 
 /// <summary>Values of <see cref="AuditAttrs.Task"/> in a round.start.</summary>

@@ -188,7 +188,64 @@ public sealed class AuditRecorder(IAuditSink sink)
 
     /// <summary>Any other message (training request, model upload): its type name and a digest both sides compute alike.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
-        Emit(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, Self, AuditLists.Single(to), Bytes(bytes)));
+        _sink.Append(SentEntry(experimentId, round, session, type, sha256, to, bytes));
+
+    private AuditEntry SentEntry(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes) =>
+        new(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, Self, AuditLists.Single(to), Bytes(bytes)));
+
+    /// <summary>
+    /// One protocol step of a node: the message it received (<paramref name="received"/>) and the reply it sends, recorded as one
+    /// record when the reply is sent (<see cref="AuditStep"/>). Call it where <c>Received</c> would be called, before handling
+    /// the message; dispose the step when the handling is over, so that a message without a reply is still recorded alone.
+    /// </summary>
+    /// <param name="received">The message.</param>
+    /// <param name="from">Who sent it.</param>
+    /// <param name="dp">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: the DP parameters this node applies.</param>
+    /// <param name="task">For a <see cref="Aggregation.SecureAggregation.Messages.RoundStart"/>: what the round aggregates (<see cref="AuditTasks"/>).</param>
+    public AuditStep Step(SecAggMessage received, string from, AuditDpParameters? dp = null, string task = AuditTasks.Train)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        return new AuditStep(this, MessageEntry(received, sent: false, from, AuditLists.Single(from), Self, bytes: null, dp, task));
+    }
+
+    /// <summary>
+    /// A step's received message and the reply it caused, as one entry: the reply's event and attributes, and the received
+    /// message's event and attributes under <see cref="AuditAttrs.ReceivedPrefix"/>. Only within one round and session; otherwise
+    /// the received message is recorded alone first.
+    /// </summary>
+    internal void AppendStep(AuditEntry received, AuditEntry reply)
+    {
+        if (received.Experiment != reply.Experiment || received.Round != reply.Round || received.Session != reply.Session)
+        {
+            _sink.Append(received);
+            _sink.Append(reply);
+            return;
+        }
+        var replyAttrs = (AuditAttributes)reply.Attrs;
+        var receivedAttrs = (AuditAttributes)received.Attrs;
+        var attrs = new AuditAttributes(replyAttrs.Count + receivedAttrs.Count + 1);
+        foreach (var (key, value) in replyAttrs.InKeyOrder) attrs[key] = value;
+        attrs[AuditAttrs.ReceivedEvent] = received.Event;
+        foreach (var (key, value) in receivedAttrs.InKeyOrder) attrs[AuditAttrs.Received(key)] = value;
+        _sink.Append(reply with { Attrs = attrs });
+    }
+
+    internal void AppendEntry(AuditEntry entry) => _sink.Append(entry);
+
+    internal AuditEntry ReplyEntry(SecAggMessage reply, string to)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return MessageEntry(reply, sent: true, to, Self, AuditLists.Single(to), bytes: null, dp: null, AuditTasks.Train);
+    }
+
+    internal AuditEntry ReplyEntry(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes) =>
+        SentEntry(experimentId, round, session, type, sha256, to, bytes);
+
+    internal AuditEntry RefusedEntry(RoundHeader header, SecAggRefusedException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return RefusedEntry(header.ExperimentId, header.Round, Session(header), refusal.Reason.ToString(), refusal.Message);
+    }
 
     /// <summary>Any other message sent alike to several recipients (a training request, a global model): one record, <c>to</c> lists them.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, IReadOnlyList<string> to)
@@ -241,14 +298,13 @@ public sealed class AuditRecorder(IAuditSink sink)
         _ => null,
     };
 
-    public void Refused(RoundHeader header, SecAggRefusedException refusal)
-    {
-        ArgumentNullException.ThrowIfNull(refusal);
-        Refused(header.ExperimentId, header.Round, Session(header), refusal.Reason.ToString(), refusal.Message);
-    }
+    public void Refused(RoundHeader header, SecAggRefusedException refusal) => _sink.Append(RefusedEntry(header, refusal));
 
     public void Refused(string experimentId, long round, string? session, string reason, string message) =>
-        Emit(AuditEvents.Refused, experimentId, round, session, new AuditAttributes()
+        _sink.Append(RefusedEntry(experimentId, round, session, reason, message));
+
+    private static AuditEntry RefusedEntry(string experimentId, long round, string? session, string reason, string message) =>
+        new(AuditEvents.Refused, experimentId, round, session, new AuditAttributes()
         {
             [AuditAttrs.Reason] = reason,
             [AuditAttrs.Message] = message,
@@ -323,7 +379,10 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     // `peer` is the (first) recipient or sender as an id; `from` and `to` are lists (AuditLists); `sha256` one digest, or one per listed peer.
-    private void Message(SecAggMessage message, bool sent, string peer, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
+    private void Message(SecAggMessage message, bool sent, string peer, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null) =>
+        _sink.Append(MessageEntry(message, sent, peer, from, to, bytes, dp, task, sha256));
+
+    private AuditEntry MessageEntry(SecAggMessage message, bool sent, string peer, string from, string to, long? bytes, AuditDpParameters? dp, string task, string? sha256 = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         sha256 ??= Digest(message);
@@ -335,7 +394,8 @@ public sealed class AuditRecorder(IAuditSink sink)
         if ((sent ? AuditDigest.AuthoredItems(message, sha256) : AuditDigest.RelayedItems(message)) is { } items)
             attrs[sent ? AuditAttrs.Authored : AuditAttrs.Relayed] = AuditLists.JoinPairs(items);
         AddMessage(attrs, AuditDigest.TypeName(message), sha256, from, to, Bytes(bytes));
-        Append(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), message.Header, attrs);
+        var header = message.Header;
+        return new AuditEntry(stage ?? (sent ? AuditEvents.MessageSent : AuditEvents.MessageReceived), header.ExperimentId, header.Round, SessionOf(header), attrs);
     }
 
     /// <summary>The attributes of the stage <paramref name="message"/> marks (<see cref="StageOf"/>); <paramref name="peer"/> is its recipient or sender.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FedBioMed.Aggregation.SecureAggregation.Messages;
 using FedBioMed.Crypto;
 using FedBioMed.Federation.Audit;
+using FedBioMed.Federation.Audit.Verification;
 
 namespace FedBioMed.Federation.Tests.Audit;
 
@@ -167,9 +168,52 @@ public sealed class AuditRecordingTests
         }
     }
 
+    [Fact]
+    public void ANodesStep_IsOneRecord_WithTheMessageItReceivedUnderItsPrefix_AndReadsAsTheRecordsItReplaces()
+    {
+        using var steps = new AuditedRound(3);
+        Assert.True(steps.Run(steps.Config()).Completed);
+        steps.CloseTrails();
+        using var apart = new AuditedRound(3) { NodeSteps = false };
+        Assert.True(apart.Run(apart.Config()).Completed);
+        apart.CloseTrails();
+
+        foreach (var node in steps.Sim.NodeIds)
+        {
+            var raw = RawRecords(steps.TrailOf(node));
+            // trail.start, five steps (each a message received and the reply it caused), round.result.
+            Assert.Equal(
+                [(AuditEvents.TrailStart, null), (AuditEvents.KeysAdvertised, AuditEvents.RoundStart), (AuditEvents.MessageSent, AuditEvents.MessageReceived),
+                 (AuditEvents.MessageSent, AuditEvents.MessageReceived), (AuditEvents.ConsistencySigned, AuditEvents.SurvivorsSeen),
+                 (AuditEvents.UnmaskRevealed, AuditEvents.UnmaskRequested), (AuditEvents.RoundResult, null)],
+                raw.Select(r => (r.Event, r.Attrs.GetValueOrDefault(AuditAttrs.ReceivedEvent))));
+            var shares = raw[3];
+            Assert.Equal(("MaskedInput", "ForwardedShares", AuditedRound.ResearcherId, node),
+                (shares.Attrs[AuditAttrs.Type], shares.Attrs[AuditAttrs.Received(AuditAttrs.Type)], shares.Attrs[AuditAttrs.Received(AuditAttrs.From)], shares.Attrs[AuditAttrs.Received(AuditAttrs.To)]));
+            Assert.True(shares.Attrs.ContainsKey(AuditAttrs.Received(AuditAttrs.Relayed))); // the received message's own evidence, whole
+
+            // Read back, the steps are the records a node wrote one per message: same events, types, peers and attribute names.
+            static IEnumerable<string> Shape(IEnumerable<Entry> records) =>
+                records.Select(r => $"{r.Event} {r.Attrs.GetValueOrDefault(AuditAttrs.Type)} {r.Attrs.GetValueOrDefault(AuditAttrs.From)}>{r.Attrs.GetValueOrDefault(AuditAttrs.To)} [{string.Join(',', r.Attrs.Keys.Order(StringComparer.Ordinal))}]");
+            Assert.Equal(Shape(Records(apart.TrailOf(node))), Shape(Records(steps.TrailOf(node))));
+        }
+        Assert.True(AuditVerifier.Verify(steps.Trails, steps.Sim.Roster, steps.Researcher.PublicKey).Clean);
+    }
+
     private sealed record Entry(string Event, Dictionary<string, string> Attrs);
 
+    // As the verifier reads them: a node's step record (AuditStep) as the message it received, then the reply.
     private static List<Entry> Records(string trail) =>
+        RawRecords(trail).SelectMany(r => r.Attrs.TryGetValue(AuditAttrs.ReceivedEvent, out var received)
+            ? new[]
+            {
+                new Entry(received, r.Attrs.Where(a => a.Key != AuditAttrs.ReceivedEvent && a.Key.StartsWith(AuditAttrs.ReceivedPrefix, StringComparison.Ordinal))
+                    .ToDictionary(a => a.Key[AuditAttrs.ReceivedPrefix.Length..], a => a.Value, StringComparer.Ordinal)),
+                new Entry(r.Event, r.Attrs.Where(a => !a.Key.StartsWith(AuditAttrs.ReceivedPrefix, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal)),
+            }
+            : [r]).ToList();
+
+    private static List<Entry> RawRecords(string trail) =>
         File.ReadLines(trail).Select(line => JsonDocument.Parse(line).RootElement)
             .Select(r => new Entry(r.GetProperty("event").GetString()!,
                 r.GetProperty("attrs").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)))

@@ -44,6 +44,15 @@ internal sealed class AuditedRound : IDisposable
     /// <summary>The researcher's trail records the messages it meant to send, not the tampered ones it delivered.</summary>
     public bool ResearcherRecordsUntampered { get; set; }
 
+    /// <summary>
+    /// Nodes record each message with the reply it causes as one step record (<see cref="AuditStep"/>), as <c>NodeConnection</c>
+    /// does; false: a record for each (what <c>Received</c> and <c>Sent</c> write, and format 3 trails before step records).
+    /// </summary>
+    public bool NodeSteps { get; set; } = true;
+
+    // Each node's step still waiting for its reply.
+    private readonly Dictionary<string, AuditStep> _steps = new(StringComparer.Ordinal);
+
     /// <summary>The global model (its hash) each node is told after the round; default: the real one.</summary>
     public Func<string, string, string>? ModelShownTo { get; set; }
 
@@ -86,13 +95,16 @@ internal sealed class AuditedRound : IDisposable
             {
                 var delivered = faults.TamperServerMessage?.Invoke(to, message) ?? message;
                 sent.Add((ResearcherRecordsUntampered ? message : delivered, to));
-                _recorders[to].Received(delivered, ResearcherId);
+                EndStep(to);
+                if (NodeSteps) _steps[to] = _recorders[to].Step(delivered, ResearcherId);
+                else _recorders[to].Received(delivered, ResearcherId);
                 return delivered;
             },
             ObserveClientMessage = reply =>
             {
                 faults.ObserveClientMessage?.Invoke(reply);
-                _recorders[reply.Sender].Sent(reply, ResearcherId);
+                if (_steps.Remove(reply.Sender, out var step)) step.Sent(reply, ResearcherId);
+                else _recorders[reply.Sender].Sent(reply, ResearcherId);
                 received.Add((reply, reply.Sender));
             },
         };
@@ -107,7 +119,13 @@ internal sealed class AuditedRound : IDisposable
     {
         var header = config.Header;
         var session = AuditRecorder.Session(header);
-        foreach (var (node, refusal) in outcome.Refusals) _recorders[node].Refused(header, refusal);
+        foreach (var (node, refusal) in outcome.Refusals)
+        {
+            if (_steps.Remove(node, out var step)) step.Refused(header, refusal);
+            else _recorders[node].Refused(header, refusal);
+        }
+        // A node that got a message and sent nothing back (it dropped): the message alone.
+        foreach (var node in _steps.Keys.ToArray()) EndStep(node);
         var researcher = _recorders[ResearcherId];
         if (outcome.Result is not { } result)
         {
@@ -127,6 +145,11 @@ internal sealed class AuditedRound : IDisposable
         // As the researcher records it: the result once told, with the nodes told (one record per model shown).
         if (told.Count == 0) researcher.RoundResult(header.ExperimentId, header.Round, session, model, result.Survivors, result.Dropped);
         foreach (var (shown, nodes) in told) researcher.RoundResult(header.ExperimentId, header.Round, session, shown, result.Survivors, result.Dropped, to: nodes);
+    }
+
+    private void EndStep(string node)
+    {
+        if (_steps.Remove(node, out var step)) step.Dispose();
     }
 
     private void Open(string id, NodeIdentity identity, string runId, string role)

@@ -13,7 +13,9 @@ public sealed class TamperedTrailTests : IDisposable
 
     public TamperedTrailTests()
     {
-        _round = new AuditedRound(5);
+        // One record per message, so that an altered received message is one finding: a node's step record also holds the
+        // reply it sent, whose loss the other trails show too (Verify_DeletedStepRecord_LosesItsReplyToo).
+        _round = new AuditedRound(5) { NodeSteps = false };
         Assert.True(_round.Run(_round.Config()).Completed);
         _round.CloseTrails();
     }
@@ -52,6 +54,23 @@ public sealed class TamperedTrailTests : IDisposable
         var finding = Only(Verify(), AuditRules.Gap);
         Assert.Equal(index + 1, finding.Seq);
         Assert.Contains($"record {index} is missing", finding.Message);
+    }
+
+    [Fact]
+    public void Verify_DeletedStepRecord_IsAGap_AndLosesItsReplyToo()
+    {
+        using var round = new AuditedRound(5);
+        Assert.True(round.Run(round.Config()).Completed);
+        round.CloseTrails();
+        var trail = round.TrailOf(Node);
+        var index = TrailEdits.IndexOf(trail, AuditEvents.SurvivorsSeen); // with the consistency signature it caused
+        TrailEdits.Delete(trail, index);
+
+        var report = AuditVerifier.Verify(round.Trails, round.Sim.Roster, round.Researcher.PublicKey);
+        var gap = Assert.Single(report.Findings, f => f.Rule == AuditRules.Gap);
+        Assert.Equal((trail, index + 1L), (gap.TrailFile, gap.Seq));
+        var receipt = Assert.Single(report.Findings, f => f.Rule == AuditRules.Message);
+        Assert.Contains($"received ConsistencySignature from '{Node}'", receipt.Message);
     }
 
     [Fact]

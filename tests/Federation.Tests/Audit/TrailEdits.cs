@@ -7,9 +7,9 @@ internal static class TrailEdits
 
     public static void Write(string path, IEnumerable<string> lines) => File.WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
 
-    /// <summary>Index of the first line whose event is <paramref name="event"/>.</summary>
+    /// <summary>Index of the first line whose event, or whose received message's event (a step record, <see cref="FedBioMed.Federation.Audit.AuditStep"/>), is <paramref name="event"/>.</summary>
     public static int IndexOf(string path, string @event) =>
-        Lines(path).FindIndex(l => l.Contains($"\"event\":\"{@event}\"", StringComparison.Ordinal));
+        Lines(path).FindIndex(l => l.Contains($"event\":\"{@event}\"", StringComparison.Ordinal));
 
     public static void Edit(string path, int index, Func<string, string> change)
     {

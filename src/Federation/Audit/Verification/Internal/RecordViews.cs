@@ -9,12 +9,38 @@ namespace FedBioMed.Federation.Audit.Verification.Internal;
 /// The researcher's stage record for several nodes (a round start, a survivor set) is, like its per-node unmask
 /// records, one stage view per node with that node as its <c>node</c>: what it gave each node counts as that node's view
 /// (<see cref="AgreementCheck"/>), in that node's lane (<see cref="StageOrderCheck"/>). A record whose lists do not line
-/// up stands for no message (<see cref="AuditRules.MessageLists"/>). Format 2 records (one message, one peer) are their own
-/// single view.
+/// up stands for no message (<see cref="AuditRules.MessageLists"/>). A node's step record (<see cref="AuditStep"/>) is first
+/// the message it received (its <c>received.</c> attributes), then the reply, each expanded as above. Format 2 records (one
+/// message, one peer) are their own single view.
 /// </summary>
 internal static class RecordViews
 {
     public static void Add(List<AuditRecord> views, AuditRecord record, bool researcher, Action<string, long?, string> report)
+    {
+        // A node's step record (AuditStep): the message it received, then the reply, each read as the record it stands for.
+        if (record.Attr(AuditAttrs.ReceivedEvent) is { } receivedEvent)
+        {
+            if (!AuditEvents.IsKnown(receivedEvent) || receivedEvent == AuditEvents.TrailStart)
+            {
+                report(AuditRules.UnknownEvent, record.Seq, $"received event '{receivedEvent}' is not in the vocabulary");
+                return;
+            }
+            var received = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var reply = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in record.Attrs)
+            {
+                if (key == AuditAttrs.ReceivedEvent) continue;
+                if (key.StartsWith(AuditAttrs.ReceivedPrefix, StringComparison.Ordinal)) received[key[AuditAttrs.ReceivedPrefix.Length..]] = value;
+                else reply[key] = value;
+            }
+            AddOne(views, record with { Event = receivedEvent, Attrs = received }, researcher, report);
+            AddOne(views, record with { Attrs = reply }, researcher, report);
+            return;
+        }
+        AddOne(views, record, researcher, report);
+    }
+
+    private static void AddOne(List<AuditRecord> views, AuditRecord record, bool researcher, Action<string, long?, string> report)
     {
         var isMessage = record.Event is AuditEvents.MessageSent or AuditEvents.MessageReceived;
         var from = record.Attr(AuditAttrs.From);
