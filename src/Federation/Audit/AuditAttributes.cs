@@ -45,6 +45,42 @@ public sealed class AuditAttributes : IReadOnlyDictionary<string, string>
 
     public int Count => _count;
 
+    /// <summary>
+    /// Adds <paramref name="source"/>'s attributes, each under <paramref name="prefix"/> + its key (<paramref name="prefixed"/>
+    /// gives that key), and <paramref name="extraKey"/> (a key under the prefix that <paramref name="source"/> lacks) =
+    /// <paramref name="extraValue"/>, with one shift of the attributes after them: a node's step record takes its received
+    /// message this way, and inserting them one by one cost more than the record they save.
+    /// </summary>
+    /// <exception cref="ArgumentException">This already has a key starting with <paramref name="prefix"/>, or <paramref name="source"/> has <paramref name="extraKey"/>.</exception>
+    internal void AddPrefixed(string prefix, AuditAttributes source, string extraKey, string extraValue, Func<string, string> prefixed)
+    {
+        ArgumentNullException.ThrowIfNull(extraValue);
+        var at = ~IndexOf(prefix);
+        if (at < 0 || (at < _count && _pairs[at].Key.StartsWith(prefix, StringComparison.Ordinal)))
+            throw new ArgumentException($"the attributes already hold keys under '{prefix}'", nameof(prefix));
+        var added = source._count + 1;
+        if (_count + added > _pairs.Length) Array.Resize(ref _pairs, _count + added);
+        Array.Copy(_pairs, at, _pairs, at + added, _count - at);
+        // Both lists are in key order, and a common prefix keeps that order: merge the extra key into the source's keys.
+        var unprefixedExtra = extraKey[prefix.Length..];
+        var extraPlaced = false;
+        var to = at;
+        for (var i = 0; i < source._count; i++)
+        {
+            var (key, value) = source._pairs[i];
+            var order = string.CompareOrdinal(unprefixedExtra, key);
+            if (order == 0) throw new ArgumentException($"the source already holds '{key}'", nameof(source));
+            if (!extraPlaced && order < 0)
+            {
+                _pairs[to++] = new(extraKey, extraValue);
+                extraPlaced = true;
+            }
+            _pairs[to++] = new(prefixed(key), value);
+        }
+        if (!extraPlaced) _pairs[to] = new(extraKey, extraValue);
+        _count += added;
+    }
+
     /// <summary>The attributes in ordinal key order, as the trail writes them.</summary>
     internal ReadOnlySpan<KeyValuePair<string, string>> InKeyOrder => _pairs.AsSpan(0, _count);
 

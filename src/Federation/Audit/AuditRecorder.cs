@@ -221,13 +221,9 @@ public sealed class AuditRecorder(IAuditSink sink)
             _sink.Append(reply);
             return;
         }
-        var replyAttrs = (AuditAttributes)reply.Attrs;
-        var receivedAttrs = (AuditAttributes)received.Attrs;
-        var attrs = new AuditAttributes(replyAttrs.Count + receivedAttrs.Count + 1);
-        foreach (var (key, value) in replyAttrs.InKeyOrder) attrs[key] = value;
-        attrs[AuditAttrs.ReceivedEvent] = received.Event;
-        foreach (var (key, value) in receivedAttrs.InKeyOrder) attrs[AuditAttrs.Received(key)] = value;
-        _sink.Append(reply with { Attrs = attrs });
+        // Both entries were built by this recorder for this step and are not shared yet: the reply's attributes take the received ones.
+        ((AuditAttributes)reply.Attrs).AddPrefixed(AuditAttrs.ReceivedPrefix, (AuditAttributes)received.Attrs, AuditAttrs.ReceivedEvent, received.Event, AuditAttrs.Received);
+        _sink.Append(reply);
     }
 
     internal void AppendEntry(AuditEntry entry) => _sink.Append(entry);

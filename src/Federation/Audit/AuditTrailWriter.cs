@@ -18,7 +18,7 @@ namespace FedBioMed.Federation.Audit;
 public sealed class AuditTrailWriter : IAuditSink, IDisposable
 {
     /// <summary>Format name written in every header.</summary>
-    public const string Format = "fedbiomed-audit/3";
+    public const string Format = "fedbiomed-audit/4";
 
     private readonly Lock _gate = new();
     private readonly Func<ReadOnlySpan<byte>, byte[]> _sign;

@@ -24,6 +24,33 @@ public sealed class AuditAttributesTests
     }
 
     [Fact]
+    public void AddPrefixed_GivesWhatSettingEachPrefixedKeyGives_AndRefusesKeysItWouldDuplicate()
+    {
+        static AuditAttributes Reply() => new(2) { ["type"] = "MaskedInput", ["from"] = "n", ["sha256"] = "s", ["to"] = "r", ["bytes"] = "9", ["authored"] = "a" };
+        static AuditAttributes Received() => new() { ["type"] = "ForwardedShares", ["from"] = "r", ["to"] = "n", ["relayed"] = "x:y", ["sha256"] = "t", ["cohort"] = "c" };
+
+        var merged = Reply();
+        merged.AddPrefixed("received.", Received(), "received.event", "message.received", k => "received." + k);
+        var oneByOne = Reply();
+        oneByOne["received.event"] = "message.received";
+        foreach (var (key, value) in Received()) oneByOne["received." + key] = value;
+        Assert.Equal(oneByOne.ToArray(), merged.ToArray());
+        Assert.Equal(13, merged.Count);
+
+        // The extra key sorts before, between and after the source's keys alike.
+        foreach (var extra in new[] { "received.a", "received.relayee", "received.zz" })
+        {
+            var attrs = Reply();
+            attrs.AddPrefixed("received.", Received(), extra, "v", k => "received." + k);
+            Assert.Equal(attrs.Keys.Order(StringComparer.Ordinal), attrs.Keys);
+            Assert.Equal("v", attrs[extra]);
+        }
+
+        Assert.Throws<ArgumentException>(() => merged.AddPrefixed("received.", Received(), "received.event", "e", k => "received." + k));
+        Assert.Throws<ArgumentException>(() => Reply().AddPrefixed("received.", Received(), "received.type", "e", k => "received." + k));
+    }
+
+    [Fact]
     public void ARecordOfAttributes_IsWrittenByteForByteAsTheSameRecordOfADictionary()
     {
         using var dir = new TempDirectory();

@@ -28,7 +28,7 @@ public sealed class AuditTrailWriterTests
 
         var lines = File.ReadAllLines(path);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("{\"seq\":0,\"prev\":\"" + new string('0', 64) + "\",\"time\":\"2026-01-01T00:00:00.0010000Z\",\"participant\":\"node-a\",\"event\":\"trail.start\",\"experiment\":null,\"round\":null,\"session\":null,\"attrs\":{\"format\":\"fedbiomed-audit/3\",\"public_key\":\"" + Convert.ToHexStringLower(identity.PublicKey) + "\",\"role\":\"node\",\"run\":\"run-1\"},\"seal\":0,\"sig\":\"", lines[0]);
+        Assert.StartsWith("{\"seq\":0,\"prev\":\"" + new string('0', 64) + "\",\"time\":\"2026-01-01T00:00:00.0010000Z\",\"participant\":\"node-a\",\"event\":\"trail.start\",\"experiment\":null,\"round\":null,\"session\":null,\"attrs\":{\"format\":\"fedbiomed-audit/4\",\"public_key\":\"" + Convert.ToHexStringLower(identity.PublicKey) + "\",\"role\":\"node\",\"run\":\"run-1\"},\"seal\":0,\"sig\":\"", lines[0]);
         using var last = JsonDocument.Parse(lines[2]);
         // prev is the SHA-256 of the previous record's signed bytes: its line without the sig property.
         var signedBytesOfRecord1 = lines[1][..lines[1].LastIndexOf(",\"sig\":\"", StringComparison.Ordinal)] + "}";
