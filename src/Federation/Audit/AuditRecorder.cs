@@ -100,8 +100,10 @@ public sealed class AuditRecorder(IAuditSink sink)
     /// the message too (<see cref="StageOf"/>); a node's advertisement, shares or signature lists the items the server may
     /// relay (<c>authored</c>).
     /// </summary>
-    public void Sent(SecAggMessage message, string to, long? bytes = null) =>
-        Message(message, sent: true, to, Self, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
+    public void Sent(SecAggMessage message, string to, long? bytes = null) => _sink.Append(SentEntry(message, to, bytes));
+
+    internal AuditEntry SentEntry(SecAggMessage message, string to, long? bytes = null) =>
+        MessageEntry(message, sent: true, to, Self, AuditLists.Single(to), bytes, dp: null, AuditTasks.Train);
 
     /// <summary>
     /// The messages the researcher sent in one step of a round, one per recipient, as few records as the stage allows:
@@ -190,7 +192,7 @@ public sealed class AuditRecorder(IAuditSink sink)
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
         _sink.Append(SentEntry(experimentId, round, session, type, sha256, to, bytes));
 
-    private AuditEntry SentEntry(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes) =>
+    internal AuditEntry SentEntry(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes) =>
         new(AuditEvents.MessageSent, experimentId, round, session, MessageAttrs(type, sha256, Self, AuditLists.Single(to), Bytes(bytes)));
 
     /// <summary>
@@ -227,21 +229,6 @@ public sealed class AuditRecorder(IAuditSink sink)
     }
 
     internal void AppendEntry(AuditEntry entry) => _sink.Append(entry);
-
-    internal AuditEntry ReplyEntry(SecAggMessage reply, string to)
-    {
-        ArgumentNullException.ThrowIfNull(reply);
-        return MessageEntry(reply, sent: true, to, Self, AuditLists.Single(to), bytes: null, dp: null, AuditTasks.Train);
-    }
-
-    internal AuditEntry ReplyEntry(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes) =>
-        SentEntry(experimentId, round, session, type, sha256, to, bytes);
-
-    internal AuditEntry RefusedEntry(RoundHeader header, SecAggRefusedException refusal)
-    {
-        ArgumentNullException.ThrowIfNull(refusal);
-        return RefusedEntry(header.ExperimentId, header.Round, Session(header), refusal.Reason.ToString(), refusal.Message);
-    }
 
     /// <summary>Any other message sent alike to several recipients (a training request, a global model): one record, <c>to</c> lists them.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, IReadOnlyList<string> to)
@@ -294,13 +281,14 @@ public sealed class AuditRecorder(IAuditSink sink)
         _ => null,
     };
 
-    public void Refused(RoundHeader header, SecAggRefusedException refusal) => _sink.Append(RefusedEntry(header, refusal));
+    public void Refused(RoundHeader header, SecAggRefusedException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        Refused(header.ExperimentId, header.Round, Session(header), refusal.Reason.ToString(), refusal.Message);
+    }
 
     public void Refused(string experimentId, long round, string? session, string reason, string message) =>
-        _sink.Append(RefusedEntry(experimentId, round, session, reason, message));
-
-    private static AuditEntry RefusedEntry(string experimentId, long round, string? session, string reason, string message) =>
-        new(AuditEvents.Refused, experimentId, round, session, new AuditAttributes()
+        Emit(AuditEvents.Refused, experimentId, round, session, new AuditAttributes()
         {
             [AuditAttrs.Reason] = reason,
             [AuditAttrs.Message] = message,

@@ -18,18 +18,17 @@ public sealed class AuditStep : IDisposable
     internal AuditStep(AuditRecorder recorder, AuditEntry received) => (_recorder, _received) = (recorder, received);
 
     /// <summary>The reply, sent to <paramref name="to"/>: one record with the received message.</summary>
-    public void Sent(SecAggMessage reply, string to) => Reply(_recorder.ReplyEntry(reply, to));
+    public void Sent(SecAggMessage reply, string to) => Reply(_recorder.SentEntry(reply, to));
 
     /// <summary>A reply sent as a message of its own kind (a masked input's chunked upload): one record with the received message.</summary>
     public void Sent(string experimentId, long round, string? session, string type, string sha256, string to, long? bytes = null) =>
-        Reply(_recorder.ReplyEntry(experimentId, round, session, type, sha256, to, bytes));
+        Reply(_recorder.SentEntry(experimentId, round, session, type, sha256, to, bytes));
 
     /// <summary>The node refused the message: the received message, then the refusal.</summary>
     public void Refused(RoundHeader header, SecAggRefusedException refusal)
     {
-        var refused = _recorder.RefusedEntry(header, refusal);
         Flush();
-        _recorder.AppendEntry(refused);
+        _recorder.Refused(header, refusal);
     }
 
     /// <summary>Records the received message alone if no reply or refusal was recorded.</summary>

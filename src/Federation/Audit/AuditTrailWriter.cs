@@ -74,7 +74,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
                 [AuditAttrs.Role] = options.Role,
                 [AuditAttrs.Format] = Format,
             };
-            var record = Write([new AuditEntry(AuditEvents.TrailStart, null, null, null, header)], times: null, collect: true)![0];
+            var record = Write([new(new AuditEntry(AuditEvents.TrailStart, null, null, null, header), null)], collect: true)![0];
             if (!ChainCheck.SignatureVerifies(publicKey, record))
             {
                 _stream.Dispose();
@@ -117,20 +117,23 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries) Validate(entry);
-        return entries.Count == 0 ? [] : Write(entries, times: null, collect: true)!;
+        return entries.Count == 0 ? [] : Write(entries.Select(entry => new Stamped(entry, null)).ToArray(), collect: true)!;
     }
 
     /// <summary>
     /// <see cref="AppendBatch"/> for entries the caller has already checked with <see cref="Validate"/> (the background
     /// sink, at the moment each was queued), without building the records to return.
     /// </summary>
-    /// <param name="entries">The events.</param>
-    /// <param name="times">Each event's time, in the same order (an entry's own <see cref="AuditEntry.Time"/> is not read).</param>
-    internal void AppendValidatedBatch(IReadOnlyList<AuditEntry> entries, IReadOnlyList<DateTimeOffset> times)
+    internal void AppendValidatedBatch(IReadOnlyList<Stamped> entries)
     {
-        if (entries.Count != times.Count) throw new ArgumentException($"{entries.Count} entries but {times.Count} times", nameof(times));
-        if (entries.Count > 0) Write(entries, times, collect: false);
+        if (entries.Count > 0) Write(entries, collect: false);
     }
+
+    /// <summary>
+    /// An entry with the time it was queued (the background sink stamps it beside the entry rather than copying the entry);
+    /// a null time is the entry's own, or the writer's clock.
+    /// </summary>
+    internal readonly record struct Stamped(AuditEntry Entry, DateTimeOffset? Time);
 
     /// <summary>Throws unless <paramref name="entry"/> can be appended: a known event other than the header's, no null attribute.</summary>
     /// <exception cref="ArgumentException">The event is not in <see cref="AuditEvents"/> (or is the header's), or an attribute is null.</exception>
@@ -159,7 +162,7 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
         if (value is null) throw new ArgumentNullException($"attrs[{key}]");
     }
 
-    private AuditRecord[]? Write(IReadOnlyList<AuditEntry> entries, IReadOnlyList<DateTimeOffset>? times, bool collect)
+    private AuditRecord[]? Write(IReadOnlyList<Stamped> entries, bool collect)
     {
         lock (_gate)
         {
@@ -179,8 +182,8 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             var start = 0;
             for (var i = 0; i < count; i++)
             {
-                var entry = entries[i];
-                var timeLength = AuditJson.FormatTime(times?[i] ?? entry.Time ?? _time.GetUtcNow(), time);
+                var (entry, stamp) = entries[i];
+                var timeLength = AuditJson.FormatTime(stamp ?? entry.Time ?? _time.GetUtcNow(), time);
                 if (fields is not null) fields[i] = (prev.ToString(), time[..timeLength].ToString());
                 start = _signed.WrittenCount;
                 AuditJson.WriteSigned(_signed, _nextSeq + i, prev, time[..timeLength], ParticipantId, entry.Event, entry.Experiment, entry.Round, entry.Session, entry.Attrs, seal);
@@ -214,8 +217,11 @@ public sealed class AuditTrailWriter : IAuditSink, IDisposable
             var first = _nextSeq;
             _prev = prev.ToString();
             _nextSeq += count;
-            return fields?.Select((f, i) => new AuditRecord(first + i, f.Prev, f.Time, ParticipantId, entries[i].Event, entries[i].Experiment, entries[i].Round,
-                entries[i].Session, Sorted(entries[i].Attrs), seal, sig)).ToArray();
+            return fields?.Select((f, i) =>
+            {
+                var e = entries[i].Entry;
+                return new AuditRecord(first + i, f.Prev, f.Time, ParticipantId, e.Event, e.Experiment, e.Round, e.Session, Sorted(e.Attrs), seal, sig);
+            }).ToArray();
         }
     }
 

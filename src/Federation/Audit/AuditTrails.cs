@@ -12,13 +12,6 @@ public sealed class AuditTrails : IDisposable
 {
     private readonly ConcurrentDictionary<(string Participant, string Run), IAuditSink> _sinks = new();
 
-    // The last trail found, with the registry's version when it was looked up: every audit event of a host asks for the same
-    // trail, and hashing the two ids was most of the lookup. A hit counts only while no trail was added or removed since.
-    private volatile Hit? _last;
-    private int _version;
-
-    private sealed record Hit(string Participant, string Run, IAuditSink Sink, int Version);
-
     /// <summary>Adds a trail written in batches off the caller's thread (the usual choice); the registry disposes it.</summary>
     public void Add(BackgroundAuditSink sink)
     {
@@ -37,32 +30,13 @@ public sealed class AuditTrails : IDisposable
     {
         if (!_sinks.TryAdd((participant, run), sink))
             throw new InvalidOperationException($"an audit trail for '{participant}' in run '{run}' is already open");
-        Interlocked.Increment(ref _version);
     }
 
     /// <summary>Takes the trail of <paramref name="participantId"/> in <paramref name="runId"/> out of the registry (the caller closes it).</summary>
-    public bool TryRemove(string participantId, string runId, out IAuditSink sink)
-    {
-        var removed = _sinks.TryRemove((participantId, runId), out sink!);
-        Interlocked.Increment(ref _version);
-        return removed;
-    }
+    public bool TryRemove(string participantId, string runId, out IAuditSink sink) => _sinks.TryRemove((participantId, runId), out sink!);
 
     /// <summary>The trail of <paramref name="participantId"/> in <paramref name="runId"/>, if this process writes it.</summary>
-    public bool TryGet(string participantId, string runId, out IAuditSink sink)
-    {
-        var version = Volatile.Read(ref _version);
-        if (_last is { } last && last.Version == version && string.Equals(last.Participant, participantId, StringComparison.Ordinal)
-            && string.Equals(last.Run, runId, StringComparison.Ordinal))
-        {
-            sink = last.Sink;
-            return true;
-        }
-        if (!_sinks.TryGetValue((participantId, runId), out sink!)) return false;
-        // Stamped with the version read before the lookup: a trail removed meanwhile has moved the version on, so this hit never counts.
-        _last = new Hit(participantId, runId, sink, version);
-        return true;
-    }
+    public bool TryGet(string participantId, string runId, out IAuditSink sink) => _sinks.TryGetValue((participantId, runId), out sink!);
 
     /// <summary>The usual file name of a participant's trail: its id with unsafe characters replaced, then <c>.audit.jsonl</c>.</summary>
     public static string FileName(string participantId) => SafeId(participantId) + Suffix;
@@ -114,11 +88,7 @@ public sealed class AuditTrails : IDisposable
     {
         foreach (var key in _sinks.Keys)
         {
-            if (_sinks.TryRemove(key, out var sink) && sink is IDisposable disposable)
-            {
-                Interlocked.Increment(ref _version);
-                disposable.Dispose();
-            }
+            if (_sinks.TryRemove(key, out var sink) && sink is IDisposable disposable) disposable.Dispose();
         }
     }
 }

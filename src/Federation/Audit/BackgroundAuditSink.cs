@@ -69,8 +69,7 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
 
     private async Task DrainAsync()
     {
-        var batch = new List<AuditEntry>();
-        var times = new List<DateTimeOffset>();
+        var batch = new List<AuditTrailWriter.Stamped>();
         var flushed = new List<TaskCompletionSource>();
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -80,27 +79,23 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
             while (_queue.Reader.TryRead(out var pending))
             {
                 if (pending.Flushed is { } flush) flushed.Add(flush);
-                else
-                {
-                    batch.Add(pending.Entry!);
-                    times.Add(pending.Time);
-                }
-                if (batch.Count >= _maxBatch) Write(batch, times);
+                else batch.Add(new(pending.Entry!, pending.Time));
+                if (batch.Count >= _maxBatch) Write(batch);
             }
-            Write(batch, times);
+            Write(batch);
             foreach (var flush in flushed) flush.TrySetResult();
             flushed.Clear();
         }
     }
 
-    private void Write(List<AuditEntry> batch, List<DateTimeOffset> times)
+    private void Write(List<AuditTrailWriter.Stamped> batch)
     {
         if (batch.Count == 0) return;
         if (_failure is null)
         {
             try
             {
-                _writer.AppendValidatedBatch(batch, times);
+                _writer.AppendValidatedBatch(batch);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -108,7 +103,6 @@ public sealed class BackgroundAuditSink : IAuditSink, IDisposable, IAsyncDisposa
             }
         }
         batch.Clear();
-        times.Clear();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -16,7 +16,7 @@ public sealed class AuditTrailsTests
         using var first = Writer("first.jsonl");
         trails.Add(first);
 
-        // Asked twice: the second answer is the remembered one, and it is the same trail.
+        // Asked twice, the same trail.
         Assert.True(trails.TryGet("node-a", "run-1", out var found));
         Assert.Same(first, found);
         Assert.True(trails.TryGet("node-a", "run-1", out found));
@@ -26,7 +26,7 @@ public sealed class AuditTrailsTests
 
         Assert.True(trails.TryRemove("node-a", "run-1", out var removed));
         Assert.Same(first, removed);
-        Assert.False(trails.TryGet("node-a", "run-1", out _)); // not the remembered, removed trail
+        Assert.False(trails.TryGet("node-a", "run-1", out _)); // not the removed trail
 
         var second = Writer("second.jsonl");
         trails.Add(second);
