@@ -225,7 +225,7 @@ internal static class DpFashionMnistBenchmark
             for (var i = 0; i < n; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                var update = Train(trainer, parts[i], global, round);
+                var update = trainer.Train(parts[i], global, round).Parameters;
                 trainSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 double squared = 0;
                 for (var j = 0; j < d; j++)
@@ -295,26 +295,6 @@ internal static class DpFashionMnistBenchmark
         norms.Sort();
         return new RunResult(accuracy, roundSeconds / settings.Rounds, trainSeconds / settings.Rounds, encodeSeconds / settings.Rounds, aggregateSeconds / settings.Rounds,
             norms[norms.Count / 2], (double)clipped / norms.Count, residualCount > 0 ? Math.Sqrt(residualSquares / residualCount) : double.NaN);
-    }
-
-    /// <summary>
-    /// Local training of one client. libtorch has been seen (once in thousands of calls, on this loaded machine) to fail an
-    /// SGD step with "Expected false to be true" from c10::Scalar::toFloat; training is deterministic for a seed and round,
-    /// so the client trains again from the same global model, and the retry is reported.
-    /// </summary>
-    private static float[] Train(LocalTrainer trainer, LabeledDataset data, float[] global, int round)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return trainer.Train(data, global, round).Parameters;
-            }
-            catch (System.Runtime.InteropServices.ExternalException ex) when (attempt < 3)
-            {
-                Console.WriteLine($"    libtorch failed a local training step ({ex.Message.Split('\n')[0]}); training this client again");
-            }
-        }
     }
 
     private static long ReadWord(byte[] input, int index, int wordBits) => wordBits switch

@@ -30,7 +30,7 @@ internal static class PrivateTrainingLoop
 
         using var scope = torch.NewDisposeScope();
         var (x, y) = TrainingLoop.ToTensors(features, data, device);
-        using var optimizer = OptimizerFactory.Create(plan.Optimizer, parameters);
+        using var optimizer = new LocalOptimizer(plan.Optimizer, parameters);
         model.train();
 
         using var random = new SecureSampling();
@@ -56,7 +56,7 @@ internal static class PrivateTrainingLoop
                 offset += length;
                 parameter.grad = noisy;
             }
-            optimizer.step();
+            optimizer.Step();
             processed += batch.Length;
         }
         Array.Clear(noise);

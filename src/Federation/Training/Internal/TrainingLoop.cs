@@ -19,7 +19,7 @@ internal static class TrainingLoop
 
         using var scope = torch.NewDisposeScope();
         var (x, y) = ToTensors(features, data, device);
-        using var optimizer = OptimizerFactory.Create(plan.Optimizer, parameters);
+        using var optimizer = new LocalOptimizer(plan.Optimizer, parameters);
         model.train();
 
         // Seeded on purpose: batch order must repeat for a given plan seed and round; nothing secret depends on it.
@@ -43,10 +43,10 @@ internal static class TrainingLoop
                 var indices = permutation.narrow(0, start, length);
                 var xb = x.index_select(0, indices);
                 var yb = y.index_select(0, indices);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = nn.functional.cross_entropy(model.forward(xb), yb);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 lossSum += loss.item<float>() * (double)length;
                 processed += length;
                 steps++;
