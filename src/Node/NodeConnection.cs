@@ -54,7 +54,10 @@ public sealed class NodeConnection(
             NodeLog.Connected(logger, identity.Id, options.ResearcherUrl, runId);
             Ready?.Invoke();
             while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                WireTraffic.Received(call.ResponseStream.Current);
                 await HandleAsync(call.RequestStream, call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -66,7 +69,10 @@ public sealed class NodeConnection(
 
     private async Task HandshakeAsync(AsyncDuplexStreamingCall<NodeEnvelope, ResearcherEnvelope> call, CancellationToken cancellationToken)
     {
-        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) || call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
+        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            throw new InvalidDataException("the researcher did not open the stream with a challenge");
+        WireTraffic.Received(call.ResponseStream.Current);
+        if (call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
             throw new InvalidDataException("the researcher did not open the stream with a challenge");
         var welcome = call.ResponseStream.Current.Welcome;
         if (!string.Equals(welcome.ResearcherId, options.ResearcherId, StringComparison.Ordinal))
@@ -83,7 +89,7 @@ public sealed class NodeConnection(
                 DatasetId = d.Id, Tags = { d.Tags }, FeatureShape = { d.FeatureShape }, SampleCount = d.SampleCount, ClassCount = d.ClassCount,
             });
         }
-        await call.RequestStream.WriteAsync(new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(call.RequestStream, new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -96,6 +102,7 @@ public sealed class NodeConnection(
         if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
             throw new InvalidDataException("the researcher ended the stream without admitting this node");
         var answer = call.ResponseStream.Current;
+        WireTraffic.Received(answer);
         if (answer.BodyCase != ResearcherEnvelope.BodyOneofCase.Admitted)
             throw new InvalidDataException($"the researcher answered the hello with '{answer.BodyCase}', not 'Admitted'");
         var admitted = answer.Admitted;
@@ -110,7 +117,7 @@ public sealed class NodeConnection(
         if (refusal is { } refused)
         {
             NodeLog.RunRefused(logger, options.ResearcherUrl, refused.Message);
-            await call.RequestStream.WriteAsync(new NodeEnvelope { Refusal = new Refusal { ReasonCode = refused.Code, Message = refused.Message } }, cancellationToken)
+            await WriteAsync(call.RequestStream, new NodeEnvelope { Refusal = new Refusal { ReasonCode = refused.Code, Message = refused.Message } }, cancellationToken)
                 .ConfigureAwait(false);
             // Half-close and let the researcher end the call, so the refusal is read before the stream is torn down.
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
@@ -120,7 +127,8 @@ public sealed class NodeConnection(
             {
                 while (await call.ResponseStream.MoveNext(linger.Token).ConfigureAwait(false))
                 {
-                    // Whatever the researcher had queued is not for this node.
+                    // Whatever the researcher had queued is not for this node, but it was received.
+                    WireTraffic.Received(call.ResponseStream.Current);
                 }
             }
             catch (Exception ex) when (ex is RpcException or OperationCanceledException)
@@ -228,7 +236,7 @@ public sealed class NodeConnection(
             }
             // Recorded before it leaves: once the researcher has it, it may end the run and stop this node at once.
             _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(outcome.Reply), options.ResearcherId);
-            await output.WriteAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(output, new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
             if (!request.SecureAggregation && outcome.EncodedUpdate is { } plain)
             {
                 foreach (var chunk in PayloadChunker.Split(outcome.Reply.ModelTransferId, PayloadKind.PlainUpdate, plain))
@@ -239,7 +247,7 @@ public sealed class NodeConnection(
                         _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
                             AuditDigest.PlainUpdate(request.ExperimentId, request.Round, identity.Id, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                     }
-                    await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                    await WriteAsync(output, new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                 }
                 _auditedRound = (request.ExperimentId, request.Round, null);
             }
@@ -292,8 +300,7 @@ public sealed class NodeConnection(
                     step?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
                         AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                 }
-                await output.WriteAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
-                FederationTelemetry.BytesSent(chunk.Data.Length, nameof(MaskedInput));
+                await WriteAsync(output, new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -302,17 +309,23 @@ public sealed class NodeConnection(
             // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
             // its advertisement, consistency signature and unmask response are recorded as those stages.
             step?.Sent(reply, options.ResearcherId);
-            await output.WriteAsync(wire, cancellationToken).ConfigureAwait(false);
-            FederationTelemetry.BytesSent(wire.CalculateSize(), reply.GetType().Name);
+            await WriteAsync(output, wire, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task RefuseAsync(IClientStreamWriter<NodeEnvelope> output, string experimentId, long round, string code, string message, CancellationToken cancellationToken)
     {
         NodeLog.Refused(logger, experimentId, round, message);
-        await output.WriteAsync(new NodeEnvelope
+        await WriteAsync(output, new NodeEnvelope
         {
             Refusal = new Refusal { ExperimentId = experimentId, Round = round, ReasonCode = code, Message = message },
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Every envelope this node sends goes through here, so each is counted once (fedbiomed.transferred).
+    private static async Task WriteAsync(IClientStreamWriter<NodeEnvelope> output, NodeEnvelope envelope, CancellationToken cancellationToken)
+    {
+        await output.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+        WireTraffic.Sent(envelope);
     }
 }

@@ -59,7 +59,6 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 if (_registry.Find(nodeId) is not { } session) continue;
                 var wire = SecAggWireMapper.ToWire(message);
                 if (!await session.SendAsync(wire, cancellationToken).ConfigureAwait(false)) continue;
-                FederationTelemetry.BytesSent(wire.CalculateSize(), message.GetType().Name);
                 delivered?.Add((message, nodeId));
             }
             // Recorded once sent, before any reply is read: a message sent alike to several nodes (round start, relayed keys, survivor
@@ -124,7 +123,6 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                 ResearcherLog.Ignored(_logger, inbound.NodeId, envelope.BodyCase.ToString());
                 continue;
             }
-            FederationTelemetry.BytesReceived(envelope.CalculateSize(), message.GetType().Name);
             lock (_lock)
             {
                 if (Audit is not null) _received.Add((message, inbound.NodeId));
@@ -203,7 +201,6 @@ internal sealed class RemoteSecAggRound : IMaskedInputSink, IDisposable
                     throw new SecAggRefusedException(RefusalReason.MalformedMessage, $"chunk of {chunk.Data.Length} bytes exceeds {PayloadChunker.MaxChunkBytes}");
                 _server.AcceptMaskedInputChunk(nodeId, chunk.Offset, chunk.Data.Span);
                 hash.AppendData(chunk.Data.Span);
-                FederationTelemetry.BytesReceived(chunk.Data.Length, nameof(MaskedInput));
                 if (!chunk.Last) return;
                 if (!CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), chunk.Sha256.Span))
                     throw new SecAggRefusedException(RefusalReason.MalformedMessage, "the masked input does not match its SHA-256");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FedBioMed.Aggregation.SecureAggregation;
+using FedBioMed.Federation.Telemetry;
 using FedBioMed.Federation.Wire;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -20,10 +21,14 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
     {
         // What this stream's handler measures and traces (masked-input chunks, for one) is the researcher's, not every
         // participant's of the process: the stream's flow does not descend from the experiment's.
-        Federation.Telemetry.FederationTelemetry.RunAs(options.ResearcherId);
+        FederationTelemetry.RunAs(options.ResearcherId);
         var challenge = RandomNumberGenerator.GetBytes(32);
-        await responseStream.WriteAsync(new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } }).ConfigureAwait(false);
-        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)
+        await WriteAsync(responseStream, new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } },
+            context.CancellationToken).ConfigureAwait(false);
+        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on a stream must be a NodeHello"));
+        WireTraffic.Received(requestStream.Current);
+        if (requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on a stream must be a NodeHello"));
         var hello = requestStream.Current.Hello;
         if (!roster.Contains(hello.NodeId))
@@ -32,10 +37,10 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"the hello of '{hello.NodeId}' is not signed by its identity key"));
 
         // Admitted goes out before the session exists, so it is the node's second message whatever the runner queues.
-        await responseStream.WriteAsync(new ResearcherEnvelope
+        await WriteAsync(responseStream, new ResearcherEnvelope
         {
             Admitted = new Admitted { ResearcherId = options.ResearcherId, RunId = options.AuditRunId },
-        }).ConfigureAwait(false);
+        }, context.CancellationToken).ConfigureAwait(false);
         var session = registry.Register(hello.NodeId, hello.Datasets.ToArray());
         ResearcherLog.NodeConnected(logger, hello.NodeId, hello.Datasets.Count);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed, lifetime.ApplicationStopping);
@@ -45,6 +50,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
             while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
             {
                 var envelope = requestStream.Current;
+                WireTraffic.Received(envelope);
                 registry.Tap?.Invoke(session.NodeId, envelope);
                 if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Refusal && envelope.Refusal.ExperimentId.Length == 0)
                 {
@@ -91,6 +97,13 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
     private static async Task PumpOutboundAsync(NodeSession session, IServerStreamWriter<ResearcherEnvelope> responseStream, CancellationToken cancellationToken)
     {
         await foreach (var envelope in session.Outbound.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            await responseStream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(responseStream, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Every envelope this endpoint sends goes through here, so each is counted once (fedbiomed.transferred).
+    private static async Task WriteAsync(IServerStreamWriter<ResearcherEnvelope> responseStream, ResearcherEnvelope envelope, CancellationToken cancellationToken)
+    {
+        await responseStream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+        WireTraffic.Sent(envelope);
     }
 }
