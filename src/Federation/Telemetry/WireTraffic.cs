@@ -12,37 +12,33 @@ namespace FedBioMed.Federation.Telemetry;
 /// </summary>
 public static class WireTraffic
 {
-    public static void Sent(NodeEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        FederationTelemetry.BytesSent(envelope.CalculateSize(), Kind(envelope));
-    }
+    public static void Sent(NodeEnvelope envelope) => Count(envelope, Kind(envelope), sent: true);
 
-    public static void Received(NodeEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        FederationTelemetry.BytesReceived(envelope.CalculateSize(), Kind(envelope));
-    }
+    public static void Received(NodeEnvelope envelope) => Count(envelope, Kind(envelope), sent: false);
 
-    public static void Sent(ResearcherEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        FederationTelemetry.BytesSent(envelope.CalculateSize(), Kind(envelope));
-    }
+    public static void Sent(ResearcherEnvelope envelope) => Count(envelope, Kind(envelope), sent: true);
 
-    public static void Received(ResearcherEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        FederationTelemetry.BytesReceived(envelope.CalculateSize(), Kind(envelope));
-    }
+    public static void Received(ResearcherEnvelope envelope) => Count(envelope, Kind(envelope), sent: false);
 
     /// <summary>The kind a node's envelope is counted under.</summary>
-    public static string Kind(NodeEnvelope envelope) =>
-        envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk ? PayloadKindName(envelope.Chunk.Kind) : envelope.BodyCase.ToString();
+    public static string Kind(NodeEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk ? PayloadKindName(envelope.Chunk.Kind) : envelope.BodyCase.ToString();
+    }
 
     /// <summary>The kind a researcher's envelope is counted under.</summary>
-    public static string Kind(ResearcherEnvelope envelope) =>
-        envelope.BodyCase == ResearcherEnvelope.BodyOneofCase.Chunk ? PayloadKindName(envelope.Chunk.Kind) : envelope.BodyCase.ToString();
+    public static string Kind(ResearcherEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return envelope.BodyCase == ResearcherEnvelope.BodyOneofCase.Chunk ? PayloadKindName(envelope.Chunk.Kind) : envelope.BodyCase.ToString();
+    }
+
+    private static void Count(Google.Protobuf.IMessage envelope, string kind, bool sent)
+    {
+        if (sent) FederationTelemetry.BytesSent(envelope.CalculateSize(), kind);
+        else FederationTelemetry.BytesReceived(envelope.CalculateSize(), kind);
+    }
 
     private static string PayloadKindName(PayloadKind kind) => kind switch
     {
