@@ -45,12 +45,14 @@ public sealed class PerSampleGradientsTests
     public void ClippedSum_EqualsTheNaiveClippedSum(string name, ModelSpec spec, int[] featureShape, int classes)
     {
         using var scope = torch.NewDisposeScope();
+        // A fixed initialization: with whatever the generator held after earlier tests, the norms could all be within a few percent.
+        torch.manual_seed(4);
         using var model = ModelCatalog.Build(spec, featureShape, classes);
         var (x, y) = Inputs(featureShape, classes, seed: 4);
         var naive = NaivePerSample(model, x, y);
         double[] norms = [.. naive.Select(g => Math.Sqrt(g.Sum(t => t.Sum(v => (double)v * v))))];
-        // The median norm as C: some samples are clipped, some pass unchanged.
-        double maxNorm = norms.Order().ElementAt(Batch / 2);
+        // Halfway between the smallest and the largest norm as C: some samples are clipped, some pass unchanged.
+        double maxNorm = (norms.Min() + norms.Max()) / 2;
         var expected = naive[0].Select(t => new double[t.Length]).ToArray();
         for (int i = 0; i < Batch; i++)
         {
