@@ -28,12 +28,13 @@ internal static class CommandLine
           fedbiomed node dataset list|remove --data-dir DIR [ID]
           fedbiomed node plans list --data-dir DIR
           fedbiomed node plans approve|reject --data-dir DIR HASH
-          fedbiomed researcher run --experiment FILE --roster FILE [--listen URL] [--wait-seconds S] [--output DIR]
+          fedbiomed researcher run --experiment FILE --roster FILE [--listen URL] [--wait-seconds S] [--send-timeout-seconds S] [--output DIR]
                   [--identity-key FILE --audit-dir DIR [--run-id ID]]
               Host the researcher's gRPC server, wait for the nodes, run the experiment in FILE. With --audit-dir it
               writes its signed trail (key in FILE, created on first use) for run ID (default: a fresh one); it sends the run
               id to every node it admits, and nodes with Node:AuditDirectory keep one trail per run (NODE.RUN.audit.jsonl).
-              A node with Node:AuditRunId set refuses a researcher of any other run.
+              A node with Node:AuditRunId set refuses a researcher of any other run. A node that stops reading its stream
+              is dropped once a message to it has waited --send-timeout-seconds (default 60) for room in its queue.
           fedbiomed audit verify [--roster FILE] [--researcher-key HEX] TRAIL...
               Check a run's signed audit trails (files, or folders of *.jsonl): one FINDING line per violation, exit 1 if any.
           fedbiomed privacy epsilon --noise-multiplier Z --rounds T --delta D [--sampling-rate Q]

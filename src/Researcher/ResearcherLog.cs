@@ -17,6 +17,9 @@ internal static partial class ResearcherLog
     [LoggerMessage(1004, LogLevel.Warning, "Node {NodeId} refused the session ({Code}): {Reason}")]
     public static partial void NodeRefusedSession(ILogger logger, string nodeId, string code, string reason);
 
+    [LoggerMessage(1005, LogLevel.Warning, "Node {NodeId} stopped reading its stream: a message waited {Seconds} s for room in its queue, so the node was dropped")]
+    public static partial void NodeSendTimedOut(ILogger logger, string nodeId, double seconds);
+
     [LoggerMessage(1010, LogLevel.Information, "Experiment {ExperimentId} round {Round}: {Participants} participants, {Dropped} dropped, accuracy {Accuracy:F4}")]
     public static partial void RoundCompleted(ILogger logger, string experimentId, long round, int participants, int dropped, double accuracy);
 

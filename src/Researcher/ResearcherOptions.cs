@@ -30,6 +30,13 @@ public sealed record ResearcherOptions
     /// </summary>
     public string AuditRunId { get; init; } = "run-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
+    /// <summary>
+    /// How long a message to a node may wait for room in the node's full outbound queue (64 messages, after the stream's
+    /// own buffers) before the node is dropped: a node that stops reading its stream would otherwise stall the rounds of
+    /// every other node. <value>Default 60 s.</value>
+    /// </summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Telemetry exporters (OTLP, console, Prometheus); null: none. <value>Default null.</value></summary>
     public Federation.Telemetry.TelemetryOptions? Telemetry { get; init; }
 
@@ -42,5 +49,6 @@ public sealed record ResearcherOptions
         Telemetry?.Validate();
         if (string.IsNullOrWhiteSpace(ResearcherId)) throw new ArgumentException("Researcher:ResearcherId must not be empty");
         if (MaxPayloadBytes < 1) throw new ArgumentException($"Researcher:MaxPayloadBytes {MaxPayloadBytes} must be positive");
+        if (SendTimeout <= TimeSpan.Zero) throw new ArgumentException($"Researcher:SendTimeout {SendTimeout} must be positive");
     }
 }

@@ -21,6 +21,8 @@ internal static class ResearcherCommands
         var roster = RosterFile.Load(options.Required("--roster"));
         var listen = options.Get("--listen") ?? "http://127.0.0.1:50051";
         var wait = options.Int("--wait-seconds", 300, min: 1);
+        // A node that stops reading its stream is dropped once a message has waited this long for room in its queue.
+        var sendTimeout = options.Int("--send-timeout-seconds", 60, min: 1);
         var outputDir = options.Get("--output");
         var identityKey = options.Get("--identity-key");
         var auditDir = options.Get("--audit-dir");
@@ -34,6 +36,7 @@ internal static class ResearcherCommands
         var researcherOptions = new ResearcherOptions
         {
             IdentityKeyPath = identityKey, AuditDirectory = auditDir, Telemetry = TelemetrySettings.FromEnvironment("fedbiomed-researcher"),
+            SendTimeout = TimeSpan.FromSeconds(sendTimeout),
         };
         if (runId is not null) researcherOptions = researcherOptions with { AuditRunId = runId };
         builder.Services.AddFedBioMedResearcher(researcherOptions, roster);

@@ -81,6 +81,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
         finally
         {
             registry.Unregister(session);
+            if (session.TimedOut) ResearcherLog.NodeSendTimedOut(logger, session.NodeId, options.SendTimeout.TotalSeconds);
             ResearcherLog.NodeDisconnected(logger, session.NodeId);
             await linked.CancelAsync().ConfigureAwait(false);
             try

@@ -9,8 +9,10 @@ namespace FedBioMed.Researcher.Transport;
 /// experiment that is running. Masked-input chunks bypass the queue and go to the active
 /// <see cref="IMaskedInputSink"/>.
 /// </summary>
-public sealed class NodeRegistry
+/// <param name="options">The researcher's settings (<see cref="ResearcherOptions.SendTimeout"/>); defaults when null.</param>
+public sealed class NodeRegistry(ResearcherOptions? options = null)
 {
+    private readonly TimeSpan _sendTimeout = (options ?? new ResearcherOptions()).SendTimeout;
     private readonly ConcurrentDictionary<string, NodeSession> _sessions = new(StringComparer.Ordinal);
     private readonly Channel<InboundMessage> _inbound = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private IMaskedInputSink? _sink;
@@ -53,7 +55,7 @@ public sealed class NodeRegistry
 
     internal NodeSession Register(string nodeId, IReadOnlyList<DatasetInfo> datasets)
     {
-        var session = new NodeSession(nodeId, datasets);
+        var session = new NodeSession(nodeId, datasets, _sendTimeout);
         _sessions.AddOrUpdate(nodeId, session, (_, old) =>
         {
             old.Close(); // a reconnecting node replaces its old stream
