@@ -74,6 +74,44 @@ public sealed class UpdateEncodingTests
     }
 
     [Fact]
+    public void WithLargestScale_NeverLetsTheCohortsSumWrap()
+    {
+        // Every input of every node at its largest, weight slot included (the larger one when C·scale < 1): the sum fits.
+        Gen.Select(Gen.Int[1, 100_000], Gen.Double[0.001, 1e4], Gen.Long[1, 10_000_000]).Sample((cohort, clipNorm, weight) =>
+        {
+            EncodingConfig encoding;
+            try
+            {
+                encoding = EncodingConfig.WithLargestScale(cohort, 32, clipNorm, weight);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return; // refused: nothing to check
+            }
+            Assert.True(cohort * (double)encoding.MaxAbsInput < Math.Pow(2, 31), $"n = {cohort}, C = {clipNorm}, W = {weight}: {cohort} × {encoding.MaxAbsInput} could wrap");
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void LargestFittingWeight_IsTheLargestWeightThatStillHasAScale()
+    {
+        Gen.Select(Gen.Int[1, 100_000], Gen.Double[0.001, 1e7]).Sample((cohort, clipNorm) =>
+        {
+            var weight = EncodingConfig.LargestFittingWeight(cohort, 32, clipNorm);
+            if (weight == 0)
+            {
+                Assert.Throws<ArgumentOutOfRangeException>(() => EncodingConfig.WithLargestScale(cohort, 32, clipNorm, 1));
+                return;
+            }
+            var fitting = EncodingConfig.WithLargestScale(cohort, 32, clipNorm, weight);
+            Assert.True(fitting.Scale >= 1);
+            // The sum of the cohort's largest inputs cannot wrap a 32-bit word.
+            Assert.True(cohort * (double)fitting.MaxAbsInput < Math.Pow(2, 31), $"n = {cohort}, C = {clipNorm}: {cohort} × {fitting.MaxAbsInput} could wrap");
+            Assert.Throws<ArgumentOutOfRangeException>(() => EncodingConfig.WithLargestScale(cohort, 32, clipNorm, weight + 1));
+        }, iter: 5_000);
+    }
+
+    [Fact]
     public void Encode_RefusesNonFiniteUpdatesAndOutOfRangeWeights()
     {
         var encoding = new EncodingConfig { ClipNorm = 1, Scale = 10, MaxWeight = 5 };

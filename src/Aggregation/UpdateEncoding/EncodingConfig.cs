@@ -38,16 +38,32 @@ public sealed record EncodingConfig
     }
 
     /// <summary>
+    /// The largest weight for which <see cref="WithLargestScale"/> still finds a scale of at least 1 (<c>n·(W·C + 1) &lt;
+    /// 2^(b−1)</c>), or 0 when not even a weight of 1 fits: what a node-announced sample count may be capped to, so that an
+    /// inflated count costs precision instead of leaving no encoding at all.
+    /// </summary>
+    public static long LargestFittingWeight(int cohortSize, int wordBits, double clipNorm)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cohortSize, 1);
+        // The same bounds and headroom as WithLargestScale, solved for the weight at scale 1: the scaled update, and the
+        // weight itself in its own slot (the larger of the two when C < 1).
+        var limit = Math.Pow(2, wordBits - 1) / cohortSize - 2;
+        var weight = Math.Floor(Math.Min(limit / clipNorm, limit) * (1 - 1e-9));
+        return weight < 1 ? 0 : (long)Math.Min(weight, 1L << 62);
+    }
+
+    /// <summary>
     /// The finest scale for which the sum over <paramref name="cohortSize"/> nodes cannot wrap modulo
     /// 2^<paramref name="wordBits"/>.
     /// </summary>
     public static EncodingConfig WithLargestScale(int cohortSize, int wordBits, double clipNorm, long maxWeight)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cohortSize, 1);
-        // n·(W·C·scale + 1) < 2^(b-1), with a little headroom for floating-point rounding of the bound.
+        // n·(W·C·scale + 1) < 2^(b-1), with a little headroom for floating-point rounding of the bound; and n·W < 2^(b-1),
+        // since the weight travels in a slot of its own and is the larger input when C·scale < 1.
         var limit = Math.Pow(2, wordBits - 1) / cohortSize - 2;
         var scale = Math.Floor(limit / (maxWeight * clipNorm) * (1 - 1e-9));
-        if (scale < 1)
+        if (scale < 1 || maxWeight > limit * (1 - 1e-9))
             throw new ArgumentOutOfRangeException(nameof(maxWeight),
                 $"no integer scale lets {cohortSize} nodes of weight up to {maxWeight} and clip norm {clipNorm} fit in {wordBits}-bit words");
         var config = new EncodingConfig { ClipNorm = clipNorm, Scale = scale, MaxWeight = maxWeight };

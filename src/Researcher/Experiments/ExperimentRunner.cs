@@ -143,9 +143,9 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
         var matching = Matching(spec);
         var selected = Select(matching.Select(m => m.Node).ToArray(), spec.CohortSize);
         using var roundSpan = FederationTelemetry.StartRound(spec.Id, round, selected.Length);
-        // Nodes announce their sample counts; cap them so an inflated count cannot ruin everyone's precision (nodes clamp to it).
-        var maxWeight = Math.Clamp(matching.Where(m => selected.Contains(m.Node)).Max(m => (long)m.Info.SampleCount), 1, MaxWeightCap);
-        var encoding = EncodingConfig.WithLargestScale(Math.Max(selected.Length, 2), 32, spec.ClipNorm, maxWeight);
+        var cohort = Math.Max(selected.Length, 2);
+        var maxWeight = RoundMaxWeight(matching.Where(m => selected.Contains(m.Node)).Select(m => (long)m.Info.SampleCount), cohort, spec.ClipNorm);
+        var encoding = EncodingConfig.WithLargestScale(cohort, 32, spec.ClipNorm, maxWeight);
         var request = Request(spec, round, $"{spec.Id}/{round}/model", standardization);
         request.SecureAggregation = spec.SecureAggregation;
         request.WordBits = 32;
@@ -317,6 +317,18 @@ public sealed class ExperimentRunner(NodeRegistry registry, Roster roster, Resea
             request.FeatureStd.AddRange(standardization.Std);
         }
         return request;
+    }
+
+    /// <summary>
+    /// The round's largest weight W from the sample counts the selected nodes announce (nodes clamp their weight to it): at
+    /// most <see cref="MaxWeightCap"/>, so that an inflated count cannot ruin everyone's precision, and at most what 32-bit
+    /// words can carry for this cohort and clip norm, so that it cannot leave no encoding at all and end the experiment.
+    /// </summary>
+    internal static long RoundMaxWeight(IEnumerable<long> announcedCounts, int cohortSize, double clipNorm)
+    {
+        var announced = Math.Clamp(announcedCounts.DefaultIfEmpty(1).Max(), 1, MaxWeightCap);
+        // At least 1: a clip norm too large for any weight is the experiment's error, which WithLargestScale then names.
+        return Math.Min(announced, Math.Max(1, EncodingConfig.LargestFittingWeight(cohortSize, 32, clipNorm)));
     }
 
     private static double Weighted(IEnumerable<TrainingReply> replies, Func<TrainingReply, double> metric)
