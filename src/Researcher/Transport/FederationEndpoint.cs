@@ -60,9 +60,10 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
                 }
                 if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Chunk && envelope.Chunk.Kind == PayloadKind.MaskedInput)
                 {
-                    var sink = registry.Sink;
-                    if (sink is null) throw new RpcException(new Status(StatusCode.FailedPrecondition, "no round is accepting masked inputs"));
-                    await sink.AcceptAsync(session.NodeId, envelope.Chunk, linked.Token).ConfigureAwait(false);
+                    // Between rounds no round takes masked inputs: a late upload (its round closed without it) is dropped, and the
+                    // node stays connected for the next round rather than losing its stream over it.
+                    if (registry.Sink is { } sink) await sink.AcceptAsync(session.NodeId, envelope.Chunk, linked.Token).ConfigureAwait(false);
+                    else ResearcherLog.Ignored(logger, session.NodeId, "MaskedInput chunk");
                 }
                 else
                 {
