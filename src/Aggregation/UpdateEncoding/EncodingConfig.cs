@@ -38,9 +38,9 @@ public sealed record EncodingConfig
     }
 
     /// <summary>
-    /// The largest weight for which <see cref="WithLargestScale"/> still finds a scale of at least 1 (<c>n·(W·C + 1) &lt;
-    /// 2^(b−1)</c>), or 0 when not even a weight of 1 fits: what a node-announced sample count may be capped to, so that an
-    /// inflated count costs precision instead of leaving no encoding at all.
+    /// The largest weight for which <see cref="WithLargestScale"/> still finds a scale of at least 1 (<c>n·(W·C + 1)</c> and
+    /// <c>n·W</c> below <c>2^(b−1)</c>), or 0 when not even a weight of 1 fits: what a node-announced sample count may be
+    /// capped to, so that an inflated count costs precision instead of leaving no encoding at all.
     /// </summary>
     public static long LargestFittingWeight(int cohortSize, int wordBits, double clipNorm)
     {
