@@ -33,13 +33,14 @@ internal static class ShareKeysRelay
         var messages = new Dictionary<string, ServerMessage>(StringComparer.Ordinal);
         foreach (var (node, sent) in state.Shares)
         {
+            // Only the node's own neighbours can be its partners: k lookups per node rather than one per node that shared.
             var partners = new SortedSet<string>(StringComparer.Ordinal);
-            var forwarded = new List<EncryptedShare>();
-            foreach (var (sender, theirs) in state.Shares)
+            var forwarded = new List<EncryptedShare>(sent.Count);
+            foreach (var peer in sent.Keys)
             {
-                if (theirs.TryGetValue(node, out var toNode) && sent.ContainsKey(sender))
+                if (state.Shares.TryGetValue(peer, out var theirs) && theirs.TryGetValue(node, out var toNode))
                 {
-                    partners.Add(sender);
+                    partners.Add(peer);
                     forwarded.Add(toNode);
                 }
             }
