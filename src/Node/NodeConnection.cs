@@ -53,11 +53,8 @@ public sealed class NodeConnection(
             var runId = await AdmitAsync(call, cancellationToken).ConfigureAwait(false);
             NodeLog.Connected(logger, identity.Id, options.ResearcherUrl, runId);
             Ready?.Invoke();
-            while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            {
-                WireTraffic.Received(call.ResponseStream.Current);
+            while (await call.ResponseStream.MoveNextCountedAsync(cancellationToken).ConfigureAwait(false))
                 await HandleAsync(call.RequestStream, call.ResponseStream.Current, cancellationToken).ConfigureAwait(false);
-            }
         }
         finally
         {
@@ -69,10 +66,7 @@ public sealed class NodeConnection(
 
     private async Task HandshakeAsync(AsyncDuplexStreamingCall<NodeEnvelope, ResearcherEnvelope> call, CancellationToken cancellationToken)
     {
-        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            throw new InvalidDataException("the researcher did not open the stream with a challenge");
-        WireTraffic.Received(call.ResponseStream.Current);
-        if (call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
+        if (!await call.ResponseStream.MoveNextCountedAsync(cancellationToken).ConfigureAwait(false) || call.ResponseStream.Current.BodyCase != ResearcherEnvelope.BodyOneofCase.Welcome)
             throw new InvalidDataException("the researcher did not open the stream with a challenge");
         var welcome = call.ResponseStream.Current.Welcome;
         if (!string.Equals(welcome.ResearcherId, options.ResearcherId, StringComparison.Ordinal))
@@ -89,7 +83,7 @@ public sealed class NodeConnection(
                 DatasetId = d.Id, Tags = { d.Tags }, FeatureShape = { d.FeatureShape }, SampleCount = d.SampleCount, ClassCount = d.ClassCount,
             });
         }
-        await WriteAsync(call.RequestStream, new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
+        await call.RequestStream.WriteCountedAsync(new NodeEnvelope { Hello = hello }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -99,10 +93,9 @@ public sealed class NodeConnection(
     /// </summary>
     private async Task<string> AdmitAsync(AsyncDuplexStreamingCall<NodeEnvelope, ResearcherEnvelope> call, CancellationToken cancellationToken)
     {
-        if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        if (!await call.ResponseStream.MoveNextCountedAsync(cancellationToken).ConfigureAwait(false))
             throw new InvalidDataException("the researcher ended the stream without admitting this node");
         var answer = call.ResponseStream.Current;
-        WireTraffic.Received(answer);
         if (answer.BodyCase != ResearcherEnvelope.BodyOneofCase.Admitted)
             throw new InvalidDataException($"the researcher answered the hello with '{answer.BodyCase}', not 'Admitted'");
         var admitted = answer.Admitted;
@@ -117,7 +110,7 @@ public sealed class NodeConnection(
         if (refusal is { } refused)
         {
             NodeLog.RunRefused(logger, options.ResearcherUrl, refused.Message);
-            await WriteAsync(call.RequestStream, new NodeEnvelope { Refusal = new Refusal { ReasonCode = refused.Code, Message = refused.Message } }, cancellationToken)
+            await call.RequestStream.WriteCountedAsync(new NodeEnvelope { Refusal = new Refusal { ReasonCode = refused.Code, Message = refused.Message } }, cancellationToken)
                 .ConfigureAwait(false);
             // Half-close and let the researcher end the call, so the refusal is read before the stream is torn down.
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
@@ -125,10 +118,9 @@ public sealed class NodeConnection(
             linger.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                while (await call.ResponseStream.MoveNext(linger.Token).ConfigureAwait(false))
+                while (await call.ResponseStream.MoveNextCountedAsync(linger.Token).ConfigureAwait(false))
                 {
-                    // Whatever the researcher had queued is not for this node, but it was received.
-                    WireTraffic.Received(call.ResponseStream.Current);
+                    // Whatever the researcher had queued is not for this node.
                 }
             }
             catch (Exception ex) when (ex is RpcException or OperationCanceledException)
@@ -236,7 +228,7 @@ public sealed class NodeConnection(
             }
             // Recorded before it leaves: once the researcher has it, it may end the run and stop this node at once.
             _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.TrainingReply, AuditDigest.TrainingReply(outcome.Reply), options.ResearcherId);
-            await WriteAsync(output, new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
+            await output.WriteCountedAsync(new NodeEnvelope { TrainingReply = outcome.Reply }, cancellationToken).ConfigureAwait(false);
             if (!request.SecureAggregation && outcome.EncodedUpdate is { } plain)
             {
                 foreach (var chunk in PayloadChunker.Split(outcome.Reply.ModelTransferId, PayloadKind.PlainUpdate, plain))
@@ -247,7 +239,7 @@ public sealed class NodeConnection(
                         _audit?.Sent(request.ExperimentId, request.Round, null, AuditMessageTypes.PlainUpdate,
                             AuditDigest.PlainUpdate(request.ExperimentId, request.Round, identity.Id, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                     }
-                    await WriteAsync(output, new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                    await output.WriteCountedAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
                 }
                 _auditedRound = (request.ExperimentId, request.Round, null);
             }
@@ -300,7 +292,7 @@ public sealed class NodeConnection(
                     step?.Sent(masked.Header.ExperimentId, masked.Header.Round, AuditRecorder.Session(masked.Header), nameof(MaskedInput),
                         AuditDigest.MaskedInput(masked.Header, masked.Sender, chunk.Sha256.Span), options.ResearcherId, chunk.TotalBytes);
                 }
-                await WriteAsync(output, new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
+                await output.WriteCountedAsync(new NodeEnvelope { Chunk = chunk }, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -309,23 +301,16 @@ public sealed class NodeConnection(
             // Recorded before it leaves (what the node reveals is on its record first), as every message this node sends;
             // its advertisement, consistency signature and unmask response are recorded as those stages.
             step?.Sent(reply, options.ResearcherId);
-            await WriteAsync(output, wire, cancellationToken).ConfigureAwait(false);
+            await output.WriteCountedAsync(wire, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task RefuseAsync(IClientStreamWriter<NodeEnvelope> output, string experimentId, long round, string code, string message, CancellationToken cancellationToken)
     {
         NodeLog.Refused(logger, experimentId, round, message);
-        await WriteAsync(output, new NodeEnvelope
+        await output.WriteCountedAsync(new NodeEnvelope
         {
             Refusal = new Refusal { ExperimentId = experimentId, Round = round, ReasonCode = code, Message = message },
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    // Every envelope this node sends goes through here, so each is counted once (fedbiomed.transferred).
-    private static async Task WriteAsync(IClientStreamWriter<NodeEnvelope> output, NodeEnvelope envelope, CancellationToken cancellationToken)
-    {
-        await output.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
-        WireTraffic.Sent(envelope);
     }
 }

@@ -44,11 +44,10 @@ public sealed record EncodingConfig
     /// </summary>
     public static long LargestFittingWeight(int cohortSize, int wordBits, double clipNorm)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(cohortSize, 1);
-        // The same bounds and headroom as WithLargestScale, solved for the weight at scale 1: the scaled update, and the
-        // weight itself in its own slot (the larger of the two when C < 1).
-        var limit = Math.Pow(2, wordBits - 1) / cohortSize - 2;
-        var weight = Math.Floor(Math.Min(limit / clipNorm, limit) * (1 - 1e-9));
+        // The bounds of WithLargestScale solved for the weight at scale 1: the scaled update, and the weight itself in its own
+        // slot (the larger of the two when C < 1).
+        var limit = Limit(cohortSize, wordBits);
+        var weight = Math.Floor(Math.Min(limit / clipNorm, limit) * Headroom);
         return weight < 1 ? 0 : (long)Math.Min(weight, 1L << 62);
     }
 
@@ -58,16 +57,25 @@ public sealed record EncodingConfig
     /// </summary>
     public static EncodingConfig WithLargestScale(int cohortSize, int wordBits, double clipNorm, long maxWeight)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(cohortSize, 1);
-        // n·(W·C·scale + 1) < 2^(b-1), with a little headroom for floating-point rounding of the bound; and n·W < 2^(b-1),
-        // since the weight travels in a slot of its own and is the larger input when C·scale < 1.
-        var limit = Math.Pow(2, wordBits - 1) / cohortSize - 2;
-        var scale = Math.Floor(limit / (maxWeight * clipNorm) * (1 - 1e-9));
-        if (scale < 1 || maxWeight > limit * (1 - 1e-9))
+        // n·(W·C·scale + 1) < 2^(b-1), and n·W < 2^(b-1): the weight travels in a slot of its own and is the larger input
+        // when C·scale < 1.
+        var limit = Limit(cohortSize, wordBits);
+        var scale = Math.Floor(limit / (maxWeight * clipNorm) * Headroom);
+        if (scale < 1 || maxWeight > limit * Headroom)
             throw new ArgumentOutOfRangeException(nameof(maxWeight),
                 $"no integer scale lets {cohortSize} nodes of weight up to {maxWeight} and clip norm {clipNorm} fit in {wordBits}-bit words");
         var config = new EncodingConfig { ClipNorm = clipNorm, Scale = scale, MaxWeight = maxWeight };
         config.Validate();
         return config;
     }
+
+    // The largest input any of n nodes may send so that their sum stays below 2^(b-1) (one unit for rounding up).
+    private static double Limit(int cohortSize, int wordBits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cohortSize, 1);
+        return Math.Pow(2, wordBits - 1) / cohortSize - 2;
+    }
+
+    // A little headroom for floating-point rounding of the bounds.
+    private const double Headroom = 1 - 1e-9;
 }

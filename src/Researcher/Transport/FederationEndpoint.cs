@@ -23,12 +23,9 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
         // participant's of the process: the stream's flow does not descend from the experiment's.
         FederationTelemetry.RunAs(options.ResearcherId);
         var challenge = RandomNumberGenerator.GetBytes(32);
-        await WriteAsync(responseStream, new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } },
+        await responseStream.WriteCountedAsync(new ResearcherEnvelope { Welcome = new Welcome { ResearcherId = options.ResearcherId, Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) } },
             context.CancellationToken).ConfigureAwait(false);
-        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on a stream must be a NodeHello"));
-        WireTraffic.Received(requestStream.Current);
-        if (requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)
+        if (!await requestStream.MoveNextCountedAsync(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != NodeEnvelope.BodyOneofCase.Hello)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on a stream must be a NodeHello"));
         var hello = requestStream.Current.Hello;
         if (!roster.Contains(hello.NodeId))
@@ -37,7 +34,7 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"the hello of '{hello.NodeId}' is not signed by its identity key"));
 
         // Admitted goes out before the session exists, so it is the node's second message whatever the runner queues.
-        await WriteAsync(responseStream, new ResearcherEnvelope
+        await responseStream.WriteCountedAsync(new ResearcherEnvelope
         {
             Admitted = new Admitted { ResearcherId = options.ResearcherId, RunId = options.AuditRunId },
         }, context.CancellationToken).ConfigureAwait(false);
@@ -47,10 +44,9 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
         var writer = PumpOutboundAsync(session, responseStream, linked.Token);
         try
         {
-            while (await requestStream.MoveNext(linked.Token).ConfigureAwait(false))
+            while (await requestStream.MoveNextCountedAsync(linked.Token).ConfigureAwait(false))
             {
                 var envelope = requestStream.Current;
-                WireTraffic.Received(envelope);
                 registry.Tap?.Invoke(session.NodeId, envelope);
                 if (envelope.BodyCase == NodeEnvelope.BodyOneofCase.Refusal && envelope.Refusal.ExperimentId.Length == 0)
                 {
@@ -99,13 +95,6 @@ internal sealed class FederationEndpoint(NodeRegistry registry, Roster roster, R
     private static async Task PumpOutboundAsync(NodeSession session, IServerStreamWriter<ResearcherEnvelope> responseStream, CancellationToken cancellationToken)
     {
         await foreach (var envelope in session.Outbound.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            await WriteAsync(responseStream, envelope, cancellationToken).ConfigureAwait(false);
-    }
-
-    // Every envelope this endpoint sends goes through here, so each is counted once (fedbiomed.transferred).
-    private static async Task WriteAsync(IServerStreamWriter<ResearcherEnvelope> responseStream, ResearcherEnvelope envelope, CancellationToken cancellationToken)
-    {
-        await responseStream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
-        WireTraffic.Sent(envelope);
+            await responseStream.WriteCountedAsync(envelope, cancellationToken).ConfigureAwait(false);
     }
 }

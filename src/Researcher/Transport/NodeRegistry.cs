@@ -9,10 +9,10 @@ namespace FedBioMed.Researcher.Transport;
 /// experiment that is running. Masked-input chunks bypass the queue and go to the active
 /// <see cref="IMaskedInputSink"/>.
 /// </summary>
-/// <param name="options">The researcher's settings (<see cref="ResearcherOptions.SendTimeout"/>); defaults when null.</param>
-public sealed class NodeRegistry(ResearcherOptions? options = null)
+/// <param name="options">The researcher's settings (<see cref="ResearcherOptions.SendTimeout"/>).</param>
+public sealed class NodeRegistry(ResearcherOptions options)
 {
-    private readonly TimeSpan _sendTimeout = (options ?? new ResearcherOptions()).SendTimeout;
+    private readonly TimeSpan _sendTimeout = (options ?? throw new ArgumentNullException(nameof(options))).SendTimeout;
     private readonly ConcurrentDictionary<string, NodeSession> _sessions = new(StringComparer.Ordinal);
     private readonly Channel<InboundMessage> _inbound = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private IMaskedInputSink? _sink;
